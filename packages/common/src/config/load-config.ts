@@ -1,0 +1,68 @@
+import Type, { type Static, type TObject, type TProperties } from 'typebox'
+import Value from 'typebox/value'
+
+export interface ConfigProblem {
+  variable: string
+  message: string
+}
+
+/** A configuration the process cannot start with; its message names every bad or missing variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly ConfigProblem[]) {
+    super(
+      `Invalid configuration:\n${problems.map((problem) => `  ${problem.variable}: ${problem.message}`).join('\n')}`,
+    )
+    this.name = 'ConfigError'
+  }
+}
+
+/** Variables every service reads. Spread into a service's schema: Type.Object({ ...commonEnv, DATABASE_URL }). */
+export const commonEnv = {
+  NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('test'), Type.Literal('production')], {
+    default: 'development',
+  }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
+    { default: 'info' },
+  ),
+  HOST: Type.String({ default: '0.0.0.0' }),
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+} satisfies TProperties
+
+function describe(keyword: string, params: Record<string, unknown>, message: string): string {
+  if (keyword === 'type') return `must be ${String(params.type)}`
+  if (keyword === 'const' || keyword === 'anyOf') return 'is not one of the allowed values'
+  return message
+}
+
+/**
+ * Reads the variables a schema declares from the environment, once, at boot: converted to their types,
+ * defaults applied, frozen. Empty strings count as unset. Throws ConfigError naming each problem.
+ */
+export function loadConfig<P extends TProperties>(
+  schema: TObject<P>,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Readonly<Static<TObject<P>>> {
+  const raw: Record<string, unknown> = {}
+  for (const name of Object.keys(schema.properties)) {
+    const value = env[name]
+    if (value !== undefined && value !== '') raw[name] = value
+  }
+  const value = Value.Default(schema, Value.Convert(schema, raw)) as Record<string, unknown>
+  if (Value.Check(schema, value)) return Object.freeze(value)
+
+  // Checked variable by variable, so every bad one is named, each once.
+  const required = new Set((schema.required as string[] | undefined) ?? [])
+  const problems: ConfigProblem[] = []
+  for (const [variable, property] of Object.entries(schema.properties)) {
+    if (value[variable] === undefined) {
+      if (required.has(variable)) problems.push({ variable, message: 'is required' })
+      continue
+    }
+    const [error] = Value.Errors(property, value[variable])
+    if (!error) continue
+    const message = describe(error.keyword, error.params, error.message)
+    problems.push({ variable, message: `${message} (got ${JSON.stringify(raw[variable])})` })
+  }
+  throw new ConfigError(problems)
+}

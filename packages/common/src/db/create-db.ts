@@ -1,0 +1,37 @@
+import { Kysely, PostgresDialect } from 'kysely'
+import pg from 'pg'
+
+const INT8_OID = 20
+
+/**
+ * `bigint` columns hold money in minor units and counters, far below 2^53, so they come back as numbers
+ * rather than strings. Set on our pools only, not globally on `pg`.
+ */
+const types: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary'): ((value: string) => unknown) =>
+    oid === INT8_OID
+      ? Number
+      : (pg.types.getTypeParser(oid, format) as (
+          value: string,
+        ) => unknown)) as pg.CustomTypesConfig['getTypeParser'],
+}
+
+export interface DbOptions {
+  /** Pool size: one pool per process, shared by every request. */
+  max?: number
+  /** Shown in pg_stat_activity, to tell the services' connections apart. */
+  applicationName?: string
+}
+
+export function createPool(url: string, options: DbOptions = {}): pg.Pool {
+  return new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    application_name: options.applicationName,
+    types,
+  })
+}
+
+export function createDb<DB>(url: string, options: DbOptions = {}): Kysely<DB> {
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool: createPool(url, options) }) })
+}

@@ -1,0 +1,10 @@
+import { sql, type Kysely } from 'kysely'
+import { dependency } from '../http/dependencies.js'
+
+/** The service's database as a dependency: ready while it answers, destroyed when the app closes. */
+export function databaseDependency(db: Kysely<unknown>) {
+  return dependency('database', {
+    check: () => sql`select 1`.execute(db),
+    close: () => db.destroy(),
+  })
+}

@@ -1,0 +1,43 @@
+import type { IsolationLevel, Kysely, Transaction } from 'kysely'
+
+/** SQLSTATEs after which the whole transaction may simply be run again. */
+const RETRYABLE = new Set(['40001', '40P01']) // serialization_failure, deadlock_detected
+
+export interface TransactionOptions {
+  isolation?: IsolationLevel
+  /** How many times a serialization failure or deadlock is retried before it is thrown. */
+  retries?: number
+}
+
+/** The SQLSTATE of a PostgreSQL error, for mapping constraint violations (23505) onto our errors. */
+export function pgErrorCode(error: unknown): string | undefined {
+  return (error as { code?: string } | null)?.code
+}
+
+export function isRetryable(error: unknown): boolean {
+  return RETRYABLE.has(pgErrorCode(error) ?? '')
+}
+
+/**
+ * Runs `work` in one transaction and commits it, or rolls back on any error. Conflicts the database reports
+ * as retryable are retried with a short jittered pause, so callers never see a transient deadlock.
+ */
+export async function inTransaction<DB, T>(
+  db: Kysely<DB>,
+  work: (trx: Transaction<DB>) => Promise<T>,
+  options: TransactionOptions = {},
+): Promise<T> {
+  const retries = options.retries ?? 3
+  for (let attempt = 0; ; attempt++) {
+    try {
+      let builder = db.transaction()
+      if (options.isolation) builder = builder.setIsolationLevel(options.isolation)
+      return await builder.execute(work)
+    } catch (error) {
+      if (attempt >= retries || !isRetryable(error)) throw error
+      await new Promise((resolve) =>
+        setTimeout(resolve, Math.min(5 * 2 ** attempt, 200) + Math.random() * 10),
+      )
+    }
+  }
+}

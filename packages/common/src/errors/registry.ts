@@ -1,0 +1,43 @@
+/**
+ * Every error code the platform can answer with. One registry for all services, so a code means the same
+ * thing everywhere and docs/errors.md can be checked against it (test/errors/registry-docs.test.ts).
+ *
+ * The message is the default shown to users; an error may override it (a validation message, say), but
+ * 5xx messages are never replaced with internals.
+ */
+export const errorRegistry = {
+  // Request shape
+  VALIDATION_FAILED: { status: 400, message: 'The request is invalid' },
+  INVALID_JSON: { status: 400, message: 'The request body is not valid JSON' },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    message: 'The request body must be JSON (Content-Type: application/json)',
+  },
+  BODY_TOO_LARGE: { status: 413, message: 'The request body is larger than 1 MB' },
+
+  // Identity
+  NOT_SIGNED_IN: { status: 401, message: 'Not signed in' },
+  FORBIDDEN: { status: 403, message: 'Forbidden' },
+
+  // Resources and routes
+  NOT_FOUND: { status: 404, message: 'Not found' },
+  ROUTE_NOT_FOUND: { status: 404, message: 'Route not found' },
+  METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed' },
+  CONFLICT: { status: 409, message: 'The resource was changed at the same time; try again' },
+  RATE_LIMITED: { status: 429, message: 'Too many requests; try again later' },
+
+  // Ours
+  INTERNAL: { status: 500, message: 'Something went wrong on our side' },
+  NOT_READY: { status: 503, message: 'The service is not ready' },
+} as const satisfies Record<string, ErrorSpec>
+
+export interface ErrorSpec {
+  readonly status: number
+  readonly message: string
+}
+
+export type ErrorCode = keyof typeof errorRegistry
+
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && Object.hasOwn(errorRegistry, code)
+}

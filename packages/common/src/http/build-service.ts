@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyServerOptions,
+} from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { errorHandler, notFoundHandler } from './error-handler.js'
+import { healthRoutes } from './dependencies.js'
+import { validatorCompiler } from './validation.js'
+
+export type ServiceInstance = FastifyInstance<
+  Server,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>
+
+export interface ServiceOptions {
+  /** Appears on every log line as `service`. */
+  name: string
+  /** Log level and destination, or false for silence. Defaults to info on stdout. */
+  logger?: false | { level?: string; stream?: NodeJS.WritableStream }
+  /** Trust `X-Forwarded-*` from the gateway or ingress in front of us. */
+  trustProxy?: boolean
+}
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/
+
+/** Keeps the id the gateway gave a request, so one id follows it through every log; otherwise makes one. */
+function requestId(request: IncomingMessage): string {
+  const given = request.headers['x-request-id']
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
+}
+
+function loggerOptions(options: ServiceOptions): FastifyServerOptions['logger'] {
+  if (options.logger === false) return false
+  return {
+    level: options.logger?.level ?? 'info',
+    base: { service: options.name },
+    redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
+    ...(options.logger?.stream && { stream: options.logger.stream }),
+  }
+}
+
+/**
+ * A Fastify instance set up the way every service wants it: TypeBox types, one error shape, request ids,
+ * health routes and security headers. It never listens; main.ts does, and tests use inject().
+ */
+export function buildService(options: ServiceOptions): ServiceInstance {
+  const app = Fastify({
+    logger: loggerOptions(options),
+    genReqId: requestId,
+    requestIdHeader: false,
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    bodyLimit: 1024 * 1024,
+    trustProxy: options.trustProxy ?? false,
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.setValidatorCompiler(validatorCompiler)
+  app.setErrorHandler(errorHandler)
+  app.setNotFoundHandler(notFoundHandler)
+  // JSON only: anything else is 415, not a string body a handler might misread.
+  app.removeContentTypeParser('text/plain')
+
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id)
+    void reply.header('x-content-type-options', 'nosniff')
+    // A keep-alive connection busy when close began would otherwise hold the shutdown until it times out.
+    if (app.dependencies.closing) void reply.header('connection', 'close')
+  })
+  void app.register(healthRoutes)
+  return app
+}

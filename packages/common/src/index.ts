@@ -1,0 +1,30 @@
+// Errors
+export { errorRegistry, isErrorCode, type ErrorCode, type ErrorSpec } from './errors/registry.js'
+export {
+  AppError,
+  ConflictError,
+  defineError,
+  ForbiddenError,
+  NotFoundError,
+  NotSignedInError,
+  ValidationError,
+  type AppErrorOptions,
+  type ErrorItem,
+} from './errors/app-error.js'
+
+// Configuration
+export { commonEnv, ConfigError, loadConfig, type ConfigProblem } from './config/load-config.js'
+
+// HTTP kit
+export { buildService, type ServiceInstance, type ServiceOptions } from './http/build-service.js'
+export { Dependencies, dependency, type DependencyHooks, type ReadinessCheck } from './http/dependencies.js'
+export { errorHandler, notFoundHandler } from './http/error-handler.js'
+
+// Database kit
+export { createDb, createPool, type DbOptions } from './db/create-db.js'
+export { ensureDatabase, migrateCommand, migrateToLatest, MigrationFailedError } from './db/migrate.js'
+export { inTransaction, isRetryable, pgErrorCode, type TransactionOptions } from './db/transaction.js'
+export { databaseDependency } from './db/database.dependency.js'
+
+// Process
+export { runService, type RunningService, type RunOptions } from './process/run-service.js'
