@@ -1,0 +1,5 @@
+import type { Workload } from '../src/workload.js'
+import { frameworkWorkload } from './framework/framework.workload.js'
+
+/** Every workload `npm run bench` runs, in order. `npm run bench -- framework` runs one. */
+export const workloads: Workload[] = [frameworkWorkload]
