@@ -1,3 +1,4 @@
+import { migrateToLatest } from '@ticketing/common'
 import pg from 'pg'
 import { infrastructure } from './infrastructure.js'
 import { randomId } from './names.js'
@@ -45,9 +46,14 @@ export function nameTestDatabase(label: string): TestDatabase {
   }
 }
 
-export async function createTestDatabase(label: string): Promise<TestDatabase> {
+/** Creates a database of this test's own and, given a service's migrations folder, migrates it. */
+export async function createTestDatabase(
+  label: string,
+  options: { migrations?: string } = {},
+): Promise<TestDatabase> {
   const database = nameTestDatabase(label)
   await withServer((client) => client.query(`create database ${client.escapeIdentifier(database.name)}`))
+  if (options.migrations) await migrateToLatest(database.url, options.migrations)
   return database
 }
 
