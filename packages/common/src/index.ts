@@ -28,3 +28,6 @@ export { databaseDependency } from './db/database.dependency.js'
 
 // Process
 export { runService, type RunningService, type RunOptions } from './process/run-service.js'
+
+// Events
+export * from './events/index.js'

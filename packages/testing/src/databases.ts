@@ -57,10 +57,25 @@ export async function createTestDatabase(
   return database
 }
 
+/**
+ * Drops a database once its connections are gone. Pools report closed before their sockets are, so a forced
+ * drop at once would kill connections that are already leaving (and make them raise errors); give them a
+ * moment, then force whatever is still there.
+ */
 async function dropDatabase(name: string): Promise<void> {
-  await withServer((client) =>
-    client.query(`drop database if exists ${client.escapeIdentifier(name)} with (force)`),
-  )
+  await withServer(async (client) => {
+    const drop = `drop database if exists ${client.escapeIdentifier(name)}`
+    for (let attempt = 0; attempt < 40; attempt++) {
+      try {
+        await client.query(drop)
+        return
+      } catch (error) {
+        if ((error as { code?: string }).code !== '55006') throw error // object_in_use
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+    }
+    await client.query(`${drop} with (force)`)
+  })
 }
 
 /** Drops test databases that a crashed run left behind hours ago; recent ones may belong to a live run. */

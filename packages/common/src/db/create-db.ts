@@ -21,15 +21,26 @@ export interface DbOptions {
   max?: number
   /** Shown in pg_stat_activity, to tell the services' connections apart. */
   applicationName?: string
+  /**
+   * Told when an idle connection dies (the server restarted, a failover): the pool replaces it. Without a
+   * listener, that error would end the process.
+   */
+  onIdleError?: (error: Error) => void
 }
 
 export function createPool(url: string, options: DbOptions = {}): pg.Pool {
-  return new pg.Pool({
+  const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 10,
     application_name: options.applicationName,
     types,
   })
+  pool.on(
+    'error',
+    options.onIdleError ??
+      ((error) => process.emitWarning(`idle database connection lost: ${error.message}`)),
+  )
+  return pool
 }
 
 export function createDb<DB>(url: string, options: DbOptions = {}): Kysely<DB> {

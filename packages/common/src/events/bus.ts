@@ -1,0 +1,59 @@
+import { connect, type NatsConnection } from '@nats-io/transport-node'
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream'
+import { dependency } from '../http/dependencies.js'
+import type { EventType, ServiceName, StreamKey } from './contracts.js'
+
+/** A service's connection to the event bus, scoped to one events namespace. */
+export interface Bus {
+  readonly connection: NatsConnection
+  readonly js: JetStreamClient
+  readonly jsm: JetStreamManager
+  readonly namespace: string
+  readonly service: ServiceName
+  /** `<ns>.order.created` */
+  subject(type: EventType): string
+  /** `<NS>_ORDERS` */
+  streamName(stream: StreamKey): string
+  close(): Promise<void>
+}
+
+export interface BusOptions {
+  url: string
+  namespace: string
+  service: ServiceName
+}
+
+/**
+ * Connects to NATS, reconnecting forever: while the server is away publishes fail (the outbox keeps the
+ * events) and consumers wait; both resume when it returns.
+ */
+export async function connectBus(options: BusOptions): Promise<Bus> {
+  const connection = await connect({
+    servers: options.url,
+    name: options.service,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 250,
+  })
+  const jsm = await jetstreamManager(connection)
+  const namespace = options.namespace
+  return {
+    connection,
+    js: jetstream(connection),
+    jsm,
+    namespace,
+    service: options.service,
+    subject: (type) => `${namespace}.${type}`,
+    streamName: (stream) => `${namespace.toUpperCase()}_${stream}`,
+    async close() {
+      if (!connection.isClosed()) await connection.drain()
+    },
+  }
+}
+
+/** The bus as a dependency: ready while connected, drained when the app closes. */
+export function busDependency(bus: Bus) {
+  return dependency('bus', {
+    check: () => bus.connection.flush(),
+    close: () => bus.close(),
+  })
+}

@@ -1,0 +1,114 @@
+import Type, { type Static, type TSchema } from 'typebox'
+
+/**
+ * The event contracts between services: every event type with its payload schema, which stream holds it and
+ * which services listen to it. Publishers and listeners both validate against these schemas.
+ */
+
+const Id = Type.String({ format: 'uuid' })
+const Timestamp = Type.String({ format: 'date-time' })
+const MinorUnits = Type.Integer({ minimum: 0 })
+const Currency = Type.String({ pattern: '^[A-Z]{3}$' })
+const Version = Type.Integer({ minimum: 0 })
+
+const UserBanChange = Type.Object({ userId: Id, at: Timestamp })
+const TicketState = Type.Object({
+  id: Id,
+  version: Version,
+  title: Type.String(),
+  price: MinorUnits,
+  currency: Currency,
+  userId: Id,
+  orderId: Type.Optional(Id),
+})
+
+export const eventSchemas = {
+  'user.created': Type.Object({
+    id: Id,
+    email: Type.String(),
+    role: Type.Union([Type.Literal('user'), Type.Literal('admin')]),
+  }),
+  'user.banned': UserBanChange,
+  'user.unbanned': UserBanChange,
+  'session.revoked': Type.Object({ userId: Id, sessionId: Type.Optional(Id), at: Timestamp }),
+
+  'ticket.created': TicketState,
+  'ticket.updated': TicketState,
+  'ticket.reservation-refused': Type.Object({ ticketId: Id, orderId: Id, reason: Type.String() }),
+
+  'order.created': Type.Object({
+    id: Id,
+    version: Version,
+    status: Type.Union([Type.Literal('created'), Type.Literal('awaiting:payment')]),
+    userId: Id,
+    expiresAt: Timestamp,
+    ticket: Type.Object({ id: Id, version: Version, price: MinorUnits, currency: Currency }),
+  }),
+  'order.cancelled': Type.Object({
+    id: Id,
+    version: Version,
+    ticket: Type.Object({ id: Id }),
+    reason: Type.Union(['user', 'expired', 'ticket_changed', 'payment_refused'].map((r) => Type.Literal(r))),
+  }),
+  'order.completed': Type.Object({ id: Id, version: Version, ticket: Type.Object({ id: Id }) }),
+  'order.payment-refused': Type.Object({ orderId: Id, paymentId: Id }),
+
+  'expiration.completed': Type.Object({ orderId: Id }),
+
+  'payment.created': Type.Object({
+    id: Id,
+    orderId: Id,
+    amount: MinorUnits,
+    currency: Currency,
+    gatewayChargeId: Type.String(),
+  }),
+  'payment.refunded': Type.Object({ id: Id, orderId: Id }),
+} satisfies Record<string, TSchema>
+
+export type EventType = keyof typeof eventSchemas
+export type EventData<T extends EventType> = Static<(typeof eventSchemas)[T]>
+export const eventTypes = Object.keys(eventSchemas) as EventType[]
+
+export type ServiceName = 'auth' | 'tickets' | 'orders' | 'expiration' | 'payments'
+
+/**
+ * One stream per publishing service. Streams whose events feed durable consumers keep each message until
+ * every consumer has acknowledged it (interest retention), so nothing unconsumed is ever discarded. auth's
+ * stream feeds the revocation lists, which replay the last 15 minutes: it keeps a day of events instead.
+ */
+export const streams = {
+  AUTH: { publisher: 'auth', entities: ['user', 'session'], retention: 'limits' },
+  TICKETS: { publisher: 'tickets', entities: ['ticket'], retention: 'interest' },
+  ORDERS: { publisher: 'orders', entities: ['order'], retention: 'interest' },
+  EXPIRATION: { publisher: 'expiration', entities: ['expiration'], retention: 'interest' },
+  PAYMENTS: { publisher: 'payments', entities: ['payment'], retention: 'interest' },
+} as const satisfies Record<
+  string,
+  { publisher: ServiceName; entities: string[]; retention: 'limits' | 'interest' }
+>
+
+export type StreamKey = keyof typeof streams
+
+/** Which events each service handles through its durable consumers (one per event type). */
+export const subscriptions = {
+  auth: [],
+  tickets: ['order.created', 'order.cancelled'],
+  orders: [
+    'ticket.created',
+    'ticket.updated',
+    'ticket.reservation-refused',
+    'expiration.completed',
+    'payment.created',
+  ],
+  expiration: ['order.created', 'order.cancelled', 'order.completed'],
+  payments: ['order.created', 'order.cancelled', 'order.completed', 'order.payment-refused'],
+} as const satisfies Record<ServiceName, readonly EventType[]>
+
+export function streamOf(type: EventType): StreamKey {
+  const entity = type.split('.')[0]!
+  const key = (Object.keys(streams) as StreamKey[]).find((name) =>
+    (streams[name].entities as readonly string[]).includes(entity),
+  )
+  if (!key) throw new Error(`no stream holds ${type}`)
+  return key
+}

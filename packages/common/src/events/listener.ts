@@ -1,0 +1,184 @@
+import type { JsMsg } from '@nats-io/jetstream'
+import type { Kysely, Transaction } from 'kysely'
+import { inTransaction } from '../db/transaction.js'
+import type { Bus } from './bus.js'
+import { streamOf, subscriptions, type EventType } from './contracts.js'
+import { decodeEvent, InvalidEventError, type CloudEvent } from './envelope.js'
+import type { EventTables } from './event-tables.js'
+import { backoffMs, silentLogger, Sleeper, type EventLogger } from './logger.js'
+import { RetryLaterError } from './retry-later.js'
+import { durableName } from './topology.js'
+
+export type EventHandler<T extends EventType, DB> = (
+  event: CloudEvent<T>,
+  trx: Transaction<DB>,
+) => Promise<void>
+
+export interface HandledEvent {
+  type: EventType
+  id: string
+  /** From the event's time (its outbox insert) to the commit of its handler. */
+  lagMs: number
+}
+
+export interface EventListenersOptions<DB extends EventTables> {
+  bus: Bus
+  db: Kysely<DB>
+  logger?: EventLogger
+  /** Messages of one event type handled at once by this instance. */
+  concurrency?: number
+  onHandled?: (event: HandledEvent) => void
+}
+
+/** How long a message waits before redelivery after its n-th failed attempt. */
+const redeliveryDelayMs = (deliveries: number) => backoffMs(deliveries, 10_000)
+
+/**
+ * A service's event handlers, one durable pull consumer per event type, shared with the service's other
+ * instances. A handler runs in one transaction together with the insert into processed_events, so a
+ * redelivered event has no second effect. Success acks; RetryLaterError or any other failure naks with
+ * backoff; a message that is not a valid event is terminated and kept in dead_letters. Each consume loop
+ * restarts itself after errors; stop() waits for the handlers in flight.
+ */
+export class EventListeners<DB extends EventTables> {
+  readonly #options: EventListenersOptions<DB>
+  readonly #logger: EventLogger
+  readonly #concurrency: number
+  readonly #handlers = new Map<EventType, EventHandler<EventType, DB>>()
+  readonly #loops: Promise<void>[] = []
+  readonly #inFlight = new Set<Promise<void>>()
+  readonly #open = new Set<{ close(): Promise<void | Error> }>()
+  readonly #pause = new Sleeper()
+  #stopped = false
+
+  constructor(options: EventListenersOptions<DB>) {
+    this.#options = options
+    this.#logger = options.logger ?? silentLogger
+    this.#concurrency = options.concurrency ?? 16
+  }
+
+  on<T extends EventType>(type: T, handler: EventHandler<T, DB>): this {
+    const declared: readonly EventType[] = subscriptions[this.#options.bus.service]
+    if (!declared.includes(type)) {
+      throw new Error(
+        `${this.#options.bus.service} does not subscribe to ${type} (see subscriptions in contracts.ts)`,
+      )
+    }
+    this.#handlers.set(type, handler as unknown as EventHandler<EventType, DB>)
+    return this
+  }
+
+  start(): void {
+    for (const [type, handler] of this.#handlers) this.#loops.push(this.#consume(type, handler))
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true
+    this.#pause.wake()
+    await Promise.all([...this.#open].map((messages) => messages.close()))
+    await Promise.all(this.#loops)
+    await Promise.all(this.#inFlight)
+  }
+
+  async #consume(type: EventType, handler: EventHandler<EventType, DB>): Promise<void> {
+    const { bus } = this.#options
+    const consumerName = durableName(bus.service, type)
+    let slots = this.#concurrency
+    let freed: (() => void) | undefined
+    let failures = 0
+    while (!this.#stopped) {
+      try {
+        const consumer = await bus.js.consumers.get(bus.streamName(streamOf(type)), consumerName)
+        const messages = await consumer.consume({ max_messages: this.#concurrency })
+        this.#open.add(messages)
+        failures = 0
+        for await (const message of messages) {
+          if (this.#stopped) {
+            message.nak() // another instance takes it now rather than after the ack wait
+            continue
+          }
+          while (slots === 0) await new Promise<void>((resolve) => (freed = resolve))
+          slots--
+          const task = this.#handle(consumerName, message, handler).finally(() => {
+            slots++
+            this.#inFlight.delete(task)
+            freed?.()
+          })
+          this.#inFlight.add(task)
+        }
+        this.#open.delete(messages)
+      } catch (error) {
+        if (this.#stopped) break
+        failures++
+        this.#logger.error({ err: error, consumer: consumerName }, 'events: consume loop failed; restarting')
+        await this.#pause.sleep(backoffMs(failures))
+      }
+    }
+  }
+
+  async #handle(consumer: string, message: JsMsg, handler: EventHandler<EventType, DB>): Promise<void> {
+    let event: CloudEvent
+    try {
+      event = decodeEvent(message.data)
+      if (message.subject !== this.#options.bus.subject(event.type)) {
+        throw new InvalidEventError(`a ${event.type} event on subject ${message.subject}`)
+      }
+    } catch (error) {
+      await this.#deadLetter(consumer, message, error)
+      return
+    }
+
+    try {
+      const applied = await inTransaction(this.#options.db, async (trx) => {
+        const inserted = await (trx as unknown as Transaction<EventTables>)
+          .insertInto('processed_events')
+          .values({ consumer, event_id: event.id })
+          .onConflict((conflict) => conflict.doNothing())
+          .returning('event_id')
+          .executeTakeFirst()
+        if (!inserted) return false // already applied: a redelivery or a republish
+        await handler(event, trx)
+        return true
+      })
+      message.ack()
+      if (applied) {
+        const lagMs = Date.now() - Date.parse(event.time)
+        this.#options.onHandled?.({ type: event.type, id: event.id, lagMs })
+        this.#logger.debug({ consumer, eventId: event.id, lagMs }, 'events: handled')
+      }
+    } catch (error) {
+      const deliveries = message.info.deliveryCount
+      if (error instanceof RetryLaterError) {
+        this.#logger.debug({ consumer, eventId: event.id, reason: error.message }, 'events: retry later')
+      } else {
+        this.#logger.error({ err: error, consumer, eventId: event.id, deliveries }, 'events: handler failed')
+      }
+      message.nak(redeliveryDelayMs(deliveries))
+    }
+  }
+
+  async #deadLetter(consumer: string, message: JsMsg, error: unknown): Promise<void> {
+    const payload = Buffer.from(message.data).toString('utf8')
+    try {
+      await (this.#options.db as unknown as Kysely<EventTables>)
+        .insertInto('dead_letters')
+        .values({
+          consumer,
+          subject: message.subject,
+          stream_seq: message.seq,
+          payload: payload.slice(0, 65_536),
+          error: (error as Error).message,
+        })
+        .execute()
+      this.#logger.warn(
+        { consumer, subject: message.subject, err: error },
+        'events: invalid message dead-lettered',
+      )
+      message.term()
+    } catch (recordError) {
+      // Not recorded, so not terminated: it comes back and we try again.
+      this.#logger.error({ err: recordError, consumer }, 'events: could not record a dead letter')
+      message.nak(redeliveryDelayMs(message.info.deliveryCount))
+    }
+  }
+}
