@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto'
+import { testBuses } from '@ticketing/testing'
+import { afterAll, describe, expect, it } from 'vitest'
+import { ensureTopology, newEvent } from '../../src/index.js'
+
+describe('the namespace topology', () => {
+  const buses = testBuses()
+  afterAll(() => buses.cleanup())
+
+  it('is made idempotently, as the contracts declare it', async () => {
+    const bus = await buses.connect('tickets')
+    await ensureTopology(bus)
+    await Promise.all([ensureTopology(bus), ensureTopology(bus)]) // services starting together agree
+
+    const orders = await bus.jsm.streams.info(bus.streamName('ORDERS'))
+    expect(orders.config).toMatchObject({
+      subjects: [`${bus.namespace}.order.>`],
+      storage: 'file',
+      retention: 'interest',
+      discard: 'new',
+      max_age: 0,
+    })
+    expect(orders.config.duplicate_window).toBeGreaterThanOrEqual(2 * 60 * 1e9)
+    const auth = await bus.jsm.streams.info(bus.streamName('AUTH'))
+    expect(auth.config).toMatchObject({
+      retention: 'limits',
+      subjects: [`${bus.namespace}.user.>`, `${bus.namespace}.session.>`],
+    })
+    expect(auth.config.max_age).toBeGreaterThanOrEqual(15 * 60 * 1e9)
+
+    const consumers: string[] = []
+    for await (const consumer of bus.jsm.consumers.list(bus.streamName('ORDERS')))
+      consumers.push(consumer.name)
+    expect(consumers.sort()).toEqual([
+      'expiration-order-cancelled',
+      'expiration-order-completed',
+      'expiration-order-created',
+      'payments-order-cancelled',
+      'payments-order-completed',
+      'payments-order-created',
+      'payments-order-payment-refused',
+      'tickets-order-cancelled',
+      'tickets-order-created',
+    ])
+  })
+
+  it('keeps an event until every consumer of it has acknowledged it, and drops duplicates by id', async () => {
+    const bus = await buses.connect('orders')
+    const event = newEvent(
+      'order.completed',
+      { id: randomUUID(), version: 2, ticket: { id: randomUUID() } },
+      '/orders',
+    )
+    const first = await bus.js.publish(bus.subject('order.completed'), JSON.stringify(event), {
+      msgID: event.id,
+    })
+    const again = await bus.js.publish(bus.subject('order.completed'), JSON.stringify(event), {
+      msgID: event.id,
+    })
+    expect(again).toMatchObject({ duplicate: true, seq: first.seq })
+
+    // Nobody is consuming yet: both interested consumers (expiration, payments) still have it.
+    const stream = bus.streamName('ORDERS')
+    expect((await bus.jsm.streams.info(stream)).state.messages).toBe(1)
+    for (const name of ['expiration-order-completed', 'payments-order-completed']) {
+      const consumer = await bus.js.consumers.get(stream, name)
+      const message = await consumer.next({ expires: 2_000 })
+      expect(message?.seq).toBe(first.seq)
+      await message?.ackAck()
+    }
+    expect((await bus.jsm.streams.info(stream)).state.messages).toBe(0)
+  })
+})
