@@ -1,5 +1,6 @@
 import type { Workload } from '../src/workload.js'
+import { busWorkload } from './bus/bus.workload.js'
 import { frameworkWorkload } from './framework/framework.workload.js'
 
-/** Every workload `npm run bench` runs, in order. `npm run bench -- framework` runs one. */
-export const workloads: Workload[] = [frameworkWorkload]
+/** Every workload `npm run bench` runs, in order. `npm run bench -- bus` runs one. */
+export const workloads: Workload[] = [frameworkWorkload, busWorkload]

@@ -7,7 +7,7 @@ import { decodeEvent, InvalidEventError, type CloudEvent } from './envelope.js'
 import type { EventTables } from './event-tables.js'
 import { backoffMs, silentLogger, Sleeper, type EventLogger } from './logger.js'
 import { RetryLaterError } from './retry-later.js'
-import { durableName } from './topology.js'
+import { durableName, ensureConsumer } from './topology.js'
 
 export type EventHandler<T extends EventType, DB> = (
   event: CloudEvent<T>,
@@ -48,7 +48,7 @@ export class EventListeners<DB extends EventTables> {
   readonly #loops: Promise<void>[] = []
   readonly #inFlight = new Set<Promise<void>>()
   readonly #open = new Set<{ close(): Promise<void | Error> }>()
-  readonly #pause = new Sleeper()
+  readonly #pauses = new Set<Sleeper>()
   #stopped = false
 
   constructor(options: EventListenersOptions<DB>) {
@@ -74,7 +74,7 @@ export class EventListeners<DB extends EventTables> {
 
   async stop(): Promise<void> {
     this.#stopped = true
-    this.#pause.wake()
+    for (const pause of this.#pauses) pause.wake()
     await Promise.all([...this.#open].map((messages) => messages.close()))
     await Promise.all(this.#loops)
     await Promise.all(this.#inFlight)
@@ -83,35 +83,42 @@ export class EventListeners<DB extends EventTables> {
   async #consume(type: EventType, handler: EventHandler<EventType, DB>): Promise<void> {
     const { bus } = this.#options
     const consumerName = durableName(bus.service, type)
+    const pause = new Sleeper()
+    this.#pauses.add(pause)
     let slots = this.#concurrency
     let freed: (() => void) | undefined
     let failures = 0
     while (!this.#stopped) {
       try {
+        // After a failure the consumer may be gone (deleted by hand, a new server): make sure it exists.
+        if (failures > 0) await ensureConsumer(bus, bus.service, type)
         const consumer = await bus.js.consumers.get(bus.streamName(streamOf(type)), consumerName)
         const messages = await consumer.consume({ max_messages: this.#concurrency })
         this.#open.add(messages)
         failures = 0
-        for await (const message of messages) {
-          if (this.#stopped) {
-            message.nak() // another instance takes it now rather than after the ack wait
-            continue
+        try {
+          for await (const message of messages) {
+            if (this.#stopped) {
+              message.nak() // another instance takes it now rather than after the ack wait
+              continue
+            }
+            while (slots === 0) await new Promise<void>((resolve) => (freed = resolve))
+            slots--
+            const task = this.#handle(consumerName, message, handler).finally(() => {
+              slots++
+              this.#inFlight.delete(task)
+              freed?.()
+            })
+            this.#inFlight.add(task)
           }
-          while (slots === 0) await new Promise<void>((resolve) => (freed = resolve))
-          slots--
-          const task = this.#handle(consumerName, message, handler).finally(() => {
-            slots++
-            this.#inFlight.delete(task)
-            freed?.()
-          })
-          this.#inFlight.add(task)
+        } finally {
+          this.#open.delete(messages)
         }
-        this.#open.delete(messages)
       } catch (error) {
         if (this.#stopped) break
         failures++
         this.#logger.error({ err: error, consumer: consumerName }, 'events: consume loop failed; restarting')
-        await this.#pause.sleep(backoffMs(failures))
+        await pause.sleep(backoffMs(failures))
       }
     }
   }

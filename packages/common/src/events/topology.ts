@@ -76,7 +76,7 @@ async function ensureStream(bus: Bus, key: StreamKey): Promise<void> {
   }
 }
 
-async function ensureConsumer(bus: Bus, service: ServiceName, type: EventType): Promise<void> {
+export async function ensureConsumer(bus: Bus, service: ServiceName, type: EventType): Promise<void> {
   await bus.jsm.consumers.add(bus.streamName(streamOf(type)), consumerConfig(bus, service, type))
 }
 

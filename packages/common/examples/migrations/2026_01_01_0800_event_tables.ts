@@ -1,0 +1,3 @@
+import { eventTablesV1 } from '../../src/index.js'
+
+export const { up, down } = eventTablesV1
