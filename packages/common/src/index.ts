@@ -13,7 +13,16 @@ export {
 } from './errors/app-error.js'
 
 // Configuration
-export { commonEnv, ConfigError, loadConfig, type ConfigProblem } from './config/load-config.js'
+export {
+  allowedOrigins,
+  authEnv,
+  busEnv,
+  commonEnv,
+  ConfigError,
+  databaseEnv,
+  loadConfig,
+  type ConfigProblem,
+} from './config/load-config.js'
 
 // HTTP kit
 export { buildService, type ServiceInstance, type ServiceOptions } from './http/build-service.js'
@@ -31,3 +40,25 @@ export { runService, type RunningService, type RunOptions } from './process/run-
 
 // Events
 export * from './events/index.js'
+
+// Authentication
+export { generateJwtKeyPair, loadJwtKeys, type JwtKeys, type JwtKeySources } from './auth/keys.js'
+export {
+  ACCESS_TOKEN_TTL_SECONDS,
+  AccessTokenSigner,
+  AccessTokenVerifier,
+  type AccessTokenClaims,
+  type CurrentUser,
+  type Role,
+  type TokenSubject,
+} from './auth/tokens.js'
+export { RevocationList } from './auth/revocation-list.js'
+export {
+  authentication,
+  requireAuth,
+  requireRole,
+  SESSION_COOKIE,
+  signedInUser,
+  type AuthenticationOptions,
+} from './auth/authentication.js'
+export { crossSiteProtection } from './http/cross-site.js'

@@ -29,6 +29,36 @@ export const commonEnv = {
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
 } satisfies TProperties
 
+/** Where a service's database is. */
+export const databaseEnv = {
+  DATABASE_URL: Type.String({ format: 'uri' }),
+} satisfies TProperties
+
+/** The event bus and the namespace of every subject and stream. */
+export const busEnv = {
+  NATS_URL: Type.String({ default: 'nats://127.0.0.1:4222' }),
+  EVENTS_NAMESPACE: Type.String({ pattern: '^[a-z][a-z0-9]*$', default: 'ticketing' }),
+} satisfies TProperties
+
+/** What every service needs to authenticate requests on its own. */
+export const authEnv = {
+  /** Public JWKs (a JSON array) of auth's current and recently rotated signing keys. */
+  JWT_PUBLIC_KEYS: Type.Optional(Type.String()),
+  /** Development only: where the generated key pair is kept when no key is configured. */
+  JWT_DEV_KEY_FILE: Type.String({ default: '.data/keys/jwt-dev.json' }),
+  /** The site's own address; with ALLOWED_ORIGINS, the origins allowed to send state-changing requests. */
+  PUBLIC_URL: Type.String({ format: 'uri', default: 'http://localhost:3000' }),
+  ALLOWED_ORIGINS: Type.String({ default: '' }),
+  COOKIE_SECURE: Type.Boolean({ default: false }),
+} satisfies TProperties
+
+/** PUBLIC_URL and ALLOWED_ORIGINS (comma-separated) as one list. */
+export function allowedOrigins(config: { PUBLIC_URL: string; ALLOWED_ORIGINS: string }): string[] {
+  return [config.PUBLIC_URL, ...config.ALLOWED_ORIGINS.split(',').map((origin) => origin.trim())].filter(
+    Boolean,
+  )
+}
+
 function describe(keyword: string, params: Record<string, unknown>, message: string): string {
   if (keyword === 'type') return `must be ${String(params.type)}`
   if (keyword === 'const' || keyword === 'anyOf') return 'is not one of the allowed values'

@@ -18,6 +18,7 @@ export const errorRegistry = {
   // Identity
   NOT_SIGNED_IN: { status: 401, message: 'Not signed in' },
   FORBIDDEN: { status: 403, message: 'Forbidden' },
+  CROSS_SITE_REQUEST: { status: 403, message: 'Requests from other sites are not allowed' },
 
   // Resources and routes
   NOT_FOUND: { status: 404, message: 'Not found' },

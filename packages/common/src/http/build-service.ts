@@ -7,6 +7,8 @@ import Fastify, {
   type FastifyServerOptions,
 } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import cookie from '@fastify/cookie'
+import { crossSiteProtection } from './cross-site.js'
 import { errorHandler, notFoundHandler } from './error-handler.js'
 import { healthRoutes } from './dependencies.js'
 import { validatorCompiler } from './validation.js'
@@ -26,6 +28,8 @@ export interface ServiceOptions {
   logger?: false | { level?: string; stream?: NodeJS.WritableStream }
   /** Trust `X-Forwarded-*` from the gateway or ingress in front of us. */
   trustProxy?: boolean
+  /** The origins whose pages may send state-changing requests (PUBLIC_URL, ALLOWED_ORIGINS). */
+  allowedOrigins?: readonly string[]
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/
@@ -72,6 +76,8 @@ export function buildService(options: ServiceOptions): ServiceInstance {
   app.addHook('onSend', (request, reply, payload, done) => {
     void reply.header('x-request-id', request.id)
     void reply.header('x-content-type-options', 'nosniff')
+    void reply.header('x-frame-options', 'DENY')
+    void reply.header('referrer-policy', 'no-referrer')
     // A keep-alive connection busy when close began would otherwise hold the shutdown until it times out.
     if (app.dependencies.closing) void reply.header('connection', 'close')
     done(null, payload)
@@ -85,5 +91,7 @@ export function buildService(options: ServiceOptions): ServiceInstance {
     done()
   })
   void app.register(healthRoutes)
+  void app.register(cookie)
+  void app.register(crossSiteProtection, { allowedOrigins: options.allowedOrigins ?? [] })
   return app
 }

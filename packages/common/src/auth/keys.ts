@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose'
+import { ConfigError } from '../config/load-config.js'
+
+type SigningKey = Awaited<ReturnType<typeof importJWK>>
+
+/** The keys a service holds: every service can verify; only auth, holding the private key, can sign. */
+export interface JwtKeys {
+  /** Public keys by `kid`, current and rotated-out ones still accepted. */
+  publicKeys: JWK[]
+  signing?: { kid: string; privateKey: SigningKey }
+}
+
+export interface JwtKeySources {
+  /** JWT_PRIVATE_KEY: an Ed25519 private JWK with a `kid` (auth only). */
+  privateKey?: string
+  /** JWT_PUBLIC_KEYS: a JSON array of public JWKs, or a JWKS `{ "keys": [...] }`. */
+  publicKeys?: string
+  /**
+   * Where a development key pair lives when none is configured; created at first start, outside git
+   * (`.data/`). Leave undefined in production, where missing keys stop the service.
+   */
+  developmentKeyFile?: string
+}
+
+function publicPart(jwk: JWK): JWK {
+  const { kty, crv, x, kid } = jwk
+  return { kty, crv, x, kid, alg: 'EdDSA', use: 'sig' }
+}
+
+function parseJson(variable: string, text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    throw new ConfigError([{ variable, message: 'is not valid JSON' }])
+  }
+}
+
+function checkEd25519(variable: string, jwk: JWK, needsPrivate: boolean): JWK {
+  if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || !jwk.x || !jwk.kid || (needsPrivate && !jwk.d)) {
+    throw new ConfigError([
+      { variable, message: `must be an Ed25519 ${needsPrivate ? 'private' : 'public'} JWK with a kid` },
+    ])
+  }
+  return jwk
+}
+
+/** Reads the development key pair, creating it on first use; racing starts agree on one file. */
+async function developmentKey(file: string): Promise<JWK> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as JWK
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+  }
+  const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true })
+  const jwk = { ...(await exportJWK(privateKey)), kid: `dev-${randomUUID().slice(0, 8)}`, alg: 'EdDSA' }
+  await mkdir(path.dirname(file), { recursive: true })
+  try {
+    await writeFile(file, `${JSON.stringify(jwk)}\n`, { flag: 'wx', mode: 0o600 })
+    return jwk
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+    return JSON.parse(await readFile(file, 'utf8')) as JWK
+  }
+}
+
+export async function loadJwtKeys(sources: JwtKeySources): Promise<JwtKeys> {
+  let privateJwk: JWK | undefined
+  if (sources.privateKey) {
+    privateJwk = checkEd25519(
+      'JWT_PRIVATE_KEY',
+      parseJson('JWT_PRIVATE_KEY', sources.privateKey) as JWK,
+      true,
+    )
+  } else if (!sources.publicKeys && sources.developmentKeyFile) {
+    privateJwk = await developmentKey(sources.developmentKeyFile)
+  }
+
+  const publicKeys: JWK[] = privateJwk ? [publicPart(privateJwk)] : []
+  if (sources.publicKeys) {
+    const parsed = parseJson('JWT_PUBLIC_KEYS', sources.publicKeys) as JWK[] | { keys: JWK[] }
+    const list = Array.isArray(parsed) ? parsed : parsed.keys
+    if (!Array.isArray(list) || list.length === 0) {
+      throw new ConfigError([{ variable: 'JWT_PUBLIC_KEYS', message: 'must list at least one key' }])
+    }
+    for (const jwk of list) {
+      const key = publicPart(checkEd25519('JWT_PUBLIC_KEYS', jwk, false))
+      if (!publicKeys.some((known) => known.kid === key.kid)) publicKeys.push(key)
+    }
+  }
+  if (publicKeys.length === 0) {
+    throw new ConfigError([
+      { variable: 'JWT_PUBLIC_KEYS', message: 'is required (or JWT_PRIVATE_KEY for auth)' },
+    ])
+  }
+  return {
+    publicKeys,
+    signing: privateJwk && {
+      kid: privateJwk.kid!,
+      privateKey: await importJWK(privateJwk, 'EdDSA'),
+    },
+  }
+}
+
+/** A fresh key pair as JWKs, for tests and for generating production configuration. */
+export async function generateJwtKeyPair(kid = randomUUID()): Promise<{ privateJwk: JWK; publicJwk: JWK }> {
+  const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true })
+  const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: 'EdDSA' }
+  return { privateJwk, publicJwk: publicPart(privateJwk) }
+}

@@ -1,0 +1,89 @@
+import { createLocalJWKSet, jwtVerify, SignJWT } from 'jose'
+import Type, { type Static } from 'typebox'
+import { Compile } from 'typebox/compile'
+import type { JwtKeys } from './keys.js'
+
+export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60
+const ISSUER = 'ticketing-auth'
+const AUDIENCE = 'ticketing'
+
+const Claims = Type.Object({
+  sub: Type.String({ format: 'uuid' }),
+  email: Type.String(),
+  role: Type.Union([Type.Literal('user'), Type.Literal('admin')]),
+  sid: Type.String({ format: 'uuid' }),
+  iat: Type.Integer(),
+  exp: Type.Integer(),
+})
+const claimsValidator = Compile(Claims)
+
+export type AccessTokenClaims = Static<typeof Claims>
+export type Role = AccessTokenClaims['role']
+
+/** The signed-in user as a request sees them, from their access token. */
+export interface CurrentUser {
+  id: string
+  email: string
+  role: Role
+  sessionId: string
+  /** When the token was issued, in seconds: revocations apply to tokens issued before them. */
+  issuedAt: number
+}
+
+export interface TokenSubject {
+  userId: string
+  email: string
+  role: Role
+  sessionId: string
+}
+
+/** Signs access tokens: auth only, with the private key. */
+export class AccessTokenSigner {
+  readonly #signing: NonNullable<JwtKeys['signing']>
+
+  constructor(keys: JwtKeys) {
+    if (!keys.signing) throw new Error('signing access tokens needs JWT_PRIVATE_KEY')
+    this.#signing = keys.signing
+  }
+
+  sign(subject: TokenSubject): Promise<string> {
+    return new SignJWT({ email: subject.email, role: subject.role, sid: subject.sessionId })
+      .setProtectedHeader({ alg: 'EdDSA', kid: this.#signing.kid, typ: 'JWT' })
+      .setSubject(subject.userId)
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime(`${ACCESS_TOKEN_TTL_SECONDS}s`)
+      .sign(this.#signing.privateKey)
+  }
+}
+
+/**
+ * Verifies access tokens locally with public keys alone: EdDSA only (so `alg: none` and HMAC tricks fail),
+ * a known `kid`, our issuer and audience, not expired, claims of the right shape. Throws on any failure.
+ */
+export class AccessTokenVerifier {
+  readonly #keys: ReturnType<typeof createLocalJWKSet>
+
+  constructor(keys: JwtKeys) {
+    this.#keys = createLocalJWKSet({ keys: keys.publicKeys })
+  }
+
+  async verify(token: string): Promise<CurrentUser> {
+    const { payload } = await jwtVerify(token, this.#keys, {
+      algorithms: ['EdDSA'],
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      requiredClaims: ['sub', 'sid', 'iat', 'exp'],
+    })
+    if (!claimsValidator.Check(payload)) throw new Error('access token claims have the wrong shape')
+    const claims = payload as AccessTokenClaims
+    return {
+      id: claims.sub,
+      email: claims.email,
+      role: claims.role,
+      sessionId: claims.sid,
+      issuedAt: claims.iat,
+    }
+  }
+}
