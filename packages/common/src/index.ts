@@ -62,3 +62,4 @@ export {
   type AuthenticationOptions,
 } from './auth/authentication.js'
 export { crossSiteProtection } from './http/cross-site.js'
+export { decodeCursor, encodeCursor, pageOf, type PageCursor } from './http/pagination.js'

@@ -23,8 +23,15 @@ export function testBuses(namespace = testNamespace()): TestBuses {
     },
     async cleanup() {
       const open = buses.splice(0).filter((bus) => !bus.connection.isClosed())
-      if (open[0]) await removeTopology(open[0]).catch(() => {})
       await Promise.all(open.map((bus) => bus.close()))
+      // A connection of its own: the services' may already be closed by their apps.
+      const admin = await connectBus({ url: infrastructure.natsUrl, namespace, service: 'auth' }).catch(
+        () => undefined,
+      )
+      if (admin) {
+        await removeTopology(admin).catch(() => {})
+        await admin.close()
+      }
     },
   }
 }

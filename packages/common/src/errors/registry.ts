@@ -27,6 +27,13 @@ export const errorRegistry = {
   CONFLICT: { status: 409, message: 'The resource was changed at the same time; try again' },
   RATE_LIMITED: { status: 429, message: 'Too many requests; try again later' },
 
+  // auth
+  EMAIL_IN_USE: { status: 400, message: 'Email is already in use' },
+  INVALID_CREDENTIALS: { status: 400, message: 'Invalid email or password' },
+  USER_BANNED: { status: 403, message: 'This account has been banned' },
+  SESSION_EXPIRED: { status: 401, message: 'Your session has expired; please sign in again' },
+  CANNOT_BAN_SELF: { status: 400, message: 'You cannot ban yourself' },
+
   // Ours
   INTERNAL: { status: 500, message: 'Something went wrong on our side' },
   NOT_READY: { status: 503, message: 'The service is not ready' },

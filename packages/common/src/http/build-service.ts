@@ -26,8 +26,11 @@ export interface ServiceOptions {
   name: string
   /** Log level and destination, or false for silence. Defaults to info on stdout. */
   logger?: false | { level?: string; stream?: NodeJS.WritableStream }
-  /** Trust `X-Forwarded-*` from the gateway or ingress in front of us. */
-  trustProxy?: boolean
+  /**
+   * Whose `X-Forwarded-*` to believe: the gateway or ingress in front of us, on a private network
+   * ("loopback,linklocal,uniquelocal"), never an arbitrary client. Off by default.
+   */
+  trustProxy?: boolean | string
   /** The origins whose pages may send state-changing requests (PUBLIC_URL, ALLOWED_ORIGINS). */
   allowedOrigins?: readonly string[]
 }

@@ -1,0 +1,23 @@
+import Type, { type Static } from 'typebox'
+import { authEnv, busEnv, commonEnv, databaseEnv, loadConfig } from '@ticketing/common'
+
+export const configSchema = Type.Object({
+  ...commonEnv,
+  ...databaseEnv,
+  ...busEnv,
+  ...authEnv,
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 4001 }),
+  /** The Ed25519 private JWK that signs access tokens. Generated in development when unset. */
+  JWT_PRIVATE_KEY: Type.Optional(Type.String()),
+  /** Comma-separated emails that become admins when they sign up. */
+  ADMIN_EMAILS: Type.String({ default: '' }),
+  /** Failed sign-ins per account within the window before even the right password gets 429. */
+  SIGNIN_FAILURE_LIMIT: Type.Integer({ minimum: 1, default: 10 }),
+  SIGNIN_FAILURE_WINDOW_SECONDS: Type.Integer({ minimum: 1, default: 900 }),
+  /** Sign-ups and sign-ins per client address per minute. */
+  AUTH_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 300 }),
+})
+
+export type Config = Static<typeof configSchema>
+
+export const readConfig = (env?: Record<string, string | undefined>): Config => loadConfig(configSchema, env)

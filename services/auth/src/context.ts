@@ -1,0 +1,11 @@
+import type { AccessTokenSigner } from '@ticketing/common'
+import type { Kysely } from 'kysely'
+import type { Config } from './config.js'
+import type { Database } from './db/schema.js'
+
+/** What the use cases work with. */
+export interface AuthContext {
+  db: Kysely<Database>
+  signer: AccessTokenSigner
+  config: Config
+}

@@ -1,0 +1,56 @@
+import type { Kysely } from 'kysely'
+import type { Database } from '../db/schema.js'
+import type { NewUserRow, UserRow } from './user.table.js'
+
+export async function insertUser(db: Kysely<Database>, user: NewUserRow): Promise<UserRow> {
+  return db.insertInto('users').values(user).returningAll().executeTakeFirstOrThrow()
+}
+
+export async function findUserByEmail(db: Kysely<Database>, email: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst()
+}
+
+export async function findUserById(
+  db: Kysely<Database>,
+  id: string,
+  lock = false,
+): Promise<UserRow | undefined> {
+  let query = db.selectFrom('users').selectAll().where('id', '=', id)
+  if (lock) query = query.forUpdate()
+  return query.executeTakeFirst()
+}
+
+export async function setBan(
+  db: Kysely<Database>,
+  id: string,
+  ban: { at: Date; reason: string | null } | null,
+): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ banned_at: ban?.at ?? null, ban_reason: ban?.reason ?? null })
+    .where('id', '=', id)
+    .execute()
+}
+
+/** Newest first, keyset-paginated on (created_at, id). */
+export async function listUsers(
+  db: Kysely<Database>,
+  limit: number,
+  after?: { createdAt: Date; id: string },
+): Promise<UserRow[]> {
+  let query = db
+    .selectFrom('users')
+    .selectAll()
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+  if (after) {
+    query = query.where((eb) =>
+      eb.or([
+        eb('created_at', '<', after.createdAt),
+        eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)]),
+      ]),
+    )
+  }
+  return query.execute()
+}

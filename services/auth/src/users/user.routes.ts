@@ -1,0 +1,133 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
+import { AppError, decodeCursor, pageOf, requireAuth, requireRole, signedInUser } from '@ticketing/common'
+import Type from 'typebox'
+import type { AuthContext } from '../context.js'
+import { clearSessionCookies, REFRESH_COOKIE, setSessionCookies } from '../sessions/cookies.js'
+import { refresh, signIn, signOut, signOutEverywhere } from '../sessions/session.service.js'
+import { banUser, listUsersPage, signUp, unbanUser } from './user.service.js'
+import {
+  BanBody,
+  Credentials,
+  CurrentUserResponse,
+  ListUsersQuery,
+  PublicUser,
+  UserIdParams,
+  UserSummary,
+} from './user.schemas.js'
+import type { UserRow } from './user.table.js'
+
+const Empty = Type.Object({})
+
+const summary = (user: UserRow) => ({
+  id: user.id,
+  email: user.email,
+  role: user.role,
+  createdAt: user.created_at.toISOString(),
+  bannedAt: user.banned_at?.toISOString() ?? null,
+  banReason: user.ban_reason,
+})
+
+/** `/api/users`: sign-up, sign-in, sessions, and the admin's list, ban and unban. */
+export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: AuthContext }> = async (app, { ctx }) => {
+  const secure = ctx.config.COOKIE_SECURE
+  // Sign-ups and sign-ins share one budget per client address: one limiter, checked by both routes.
+  const checkEntryLimit = app.createRateLimit({
+    max: ctx.config.AUTH_RATE_LIMIT_PER_MINUTE,
+    timeWindow: 60_000,
+  })
+  const entryLimit = async (request: FastifyRequest) => {
+    const limit = await checkEntryLimit(request)
+    if (!limit.isAllowed && limit.isExceeded) {
+      throw new AppError('RATE_LIMITED', { headers: { 'retry-after': String(limit.ttlInSeconds) } })
+    }
+  }
+
+  app.post(
+    '/signup',
+    { schema: { body: Credentials, response: { 201: PublicUser } }, onRequest: entryLimit },
+    async (request, reply) => {
+      const session = await signUp(ctx, request.body)
+      setSessionCookies(reply, session, secure)
+      return reply.status(201).send(session.user)
+    },
+  )
+
+  app.post(
+    '/signin',
+    { schema: { body: Credentials, response: { 200: PublicUser } }, onRequest: entryLimit },
+    async (request, reply) => {
+      const session = await signIn(ctx, request.body)
+      setSessionCookies(reply, session, secure)
+      return session.user
+    },
+  )
+
+  app.post('/signout', { schema: { response: { 200: Empty } } }, async (request, reply) => {
+    await signOut(ctx, { refreshToken: request.cookies[REFRESH_COOKIE], currentUser: request.currentUser })
+    clearSessionCookies(reply, secure)
+    return {}
+  })
+
+  app.post(
+    '/signout-all',
+    { preHandler: requireAuth, schema: { response: { 200: Empty } } },
+    async (request, reply) => {
+      await signOutEverywhere(ctx, signedInUser(request).id)
+      clearSessionCookies(reply, secure)
+      return {}
+    },
+  )
+
+  app.post('/refresh', { schema: { response: { 200: PublicUser } } }, async (request, reply) => {
+    try {
+      const session = await refresh(ctx, request.cookies[REFRESH_COOKIE])
+      setSessionCookies(reply, session, secure)
+      return session.user
+    } catch (error) {
+      clearSessionCookies(reply, secure)
+      throw error
+    }
+  })
+
+  app.get('/currentuser', { schema: { response: { 200: CurrentUserResponse } } }, async (request) => {
+    const user = request.currentUser
+    return { currentUser: user && { id: user.id, email: user.email, role: user.role } }
+  })
+
+  app.get(
+    '/',
+    {
+      preHandler: requireRole('admin'),
+      schema: { querystring: ListUsersQuery, response: { 200: Type.Array(UserSummary) } },
+    },
+    async (request, reply) => {
+      const { limit, cursor } = request.query
+      const rows = await listUsersPage(ctx, limit + 1, cursor ? decodeCursor(cursor) : undefined)
+      return pageOf(request, reply, rows, limit, (user) => ({ createdAt: user.created_at, id: user.id })).map(
+        summary,
+      )
+    },
+  )
+
+  app.post(
+    '/:id/ban',
+    {
+      preHandler: requireRole('admin'),
+      schema: { params: UserIdParams, body: Type.Optional(BanBody), response: { 200: Empty } },
+    },
+    async (request) => {
+      await banUser(ctx, signedInUser(request).id, request.params.id, request.body?.reason)
+      return {}
+    },
+  )
+
+  app.post(
+    '/:id/unban',
+    { preHandler: requireRole('admin'), schema: { params: UserIdParams, response: { 200: Empty } } },
+    async (request) => {
+      await unbanUser(ctx, request.params.id)
+      return {}
+    },
+  )
+}

@@ -1,0 +1,15 @@
+import type { ColumnType, Insertable, Selectable } from 'kysely'
+import type { Role } from '@ticketing/common'
+
+export interface UserTable {
+  id: string
+  email: string
+  password_hash: string
+  role: Role
+  created_at: ColumnType<Date, never, never>
+  banned_at: Date | null
+  ban_reason: string | null
+}
+
+export type UserRow = Selectable<UserTable>
+export type NewUserRow = Insertable<UserTable>
