@@ -105,7 +105,9 @@ export async function loadJwtKeys(sources: JwtKeySources): Promise<JwtKeys> {
 }
 
 /** A fresh key pair as JWKs, for tests and for generating production configuration. */
-export async function generateJwtKeyPair(kid = randomUUID()): Promise<{ privateJwk: JWK; publicJwk: JWK }> {
+export async function generateJwtKeyPair(
+  kid: string = randomUUID(),
+): Promise<{ privateJwk: JWK; publicJwk: JWK }> {
   const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true })
   const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: 'EdDSA' }
   return { privateJwk, publicJwk: publicPart(privateJwk) }

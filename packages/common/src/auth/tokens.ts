@@ -77,7 +77,7 @@ export class AccessTokenVerifier {
       requiredClaims: ['sub', 'sid', 'iat', 'exp'],
     })
     if (!claimsValidator.Check(payload)) throw new Error('access token claims have the wrong shape')
-    const claims = payload as AccessTokenClaims
+    const claims = payload
     return {
       id: claims.sub,
       email: claims.email,

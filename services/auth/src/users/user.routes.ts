@@ -114,10 +114,12 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: AuthContext }> = async
     '/:id/ban',
     {
       preHandler: requireRole('admin'),
-      schema: { params: UserIdParams, body: Type.Optional(BanBody), response: { 200: Empty } },
+      // The body, with its reason, is optional: a bare POST bans too.
+      preValidation: async (request) => void (request.body ??= {}),
+      schema: { params: UserIdParams, body: BanBody, response: { 200: Empty } },
     },
     async (request) => {
-      await banUser(ctx, signedInUser(request).id, request.params.id, request.body?.reason)
+      await banUser(ctx, signedInUser(request).id, request.params.id, request.body.reason)
       return {}
     },
   )
