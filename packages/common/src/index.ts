@@ -63,3 +63,4 @@ export {
 } from './auth/authentication.js'
 export { crossSiteProtection } from './http/cross-site.js'
 export { decodeCursor, encodeCursor, pageOf, type PageCursor } from './http/pagination.js'
+export { MAX_PRICE, PriceSchema, priceDecimalsError, toMajorUnits, toMinorUnits } from './money.js'

@@ -34,6 +34,13 @@ export const errorRegistry = {
   SESSION_EXPIRED: { status: 401, message: 'Your session has expired; please sign in again' },
   CANNOT_BAN_SELF: { status: 400, message: 'You cannot ban yourself' },
 
+  // tickets and orders
+  NOT_YOURS: { status: 401, message: 'This belongs to someone else' },
+  TICKET_RESERVED: { status: 400, message: 'Cannot edit a reserved ticket' },
+  TICKET_ALREADY_RESERVED: { status: 400, message: 'This ticket is already reserved' },
+  ORDER_COMPLETE: { status: 400, message: 'A completed order cannot be cancelled' },
+  IDEMPOTENCY_KEY_REUSED: { status: 400, message: 'This Idempotency-Key was used for a different request' },
+
   // Ours
   INTERNAL: { status: 500, message: 'Something went wrong on our side' },
   NOT_READY: { status: 503, message: 'The service is not ready' },
