@@ -48,7 +48,12 @@ export const eventSchemas = {
     id: Id,
     version: Version,
     ticket: Type.Object({ id: Id }),
-    reason: Type.Union(['user', 'expired', 'ticket_changed', 'payment_refused'].map((r) => Type.Literal(r))),
+    reason: Type.Union([
+      Type.Literal('user'),
+      Type.Literal('expired'),
+      Type.Literal('ticket_changed'),
+      Type.Literal('payment_refused'),
+    ]),
   }),
   'order.completed': Type.Object({ id: Id, version: Version, ticket: Type.Object({ id: Id }) }),
   'order.payment-refused': Type.Object({ orderId: Id, paymentId: Id }),

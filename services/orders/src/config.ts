@@ -1,0 +1,20 @@
+import Type, { type Static } from 'typebox'
+import { authEnv, busEnv, commonEnv, databaseEnv, loadConfig } from '@ticketing/common'
+
+export const configSchema = Type.Object({
+  ...commonEnv,
+  ...databaseEnv,
+  ...busEnv,
+  ...authEnv,
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 4003 }),
+  /** How long a reserved ticket is held for its buyer. */
+  ORDER_HOLD_SECONDS: Type.Integer({ minimum: 1, default: 900 }),
+  /** How often overdue orders are looked for, in case an expiration timer was lost. */
+  SWEEP_INTERVAL_SECONDS: Type.Number({ exclusiveMinimum: 0, default: 10 }),
+  /** How long past its expiry an order may stay open before the sweeper cancels it (the timer should win). */
+  SWEEP_GRACE_SECONDS: Type.Number({ minimum: 0, default: 30 }),
+})
+
+export type Config = Static<typeof configSchema>
+
+export const readConfig = (env?: Record<string, string | undefined>): Config => loadConfig(configSchema, env)

@@ -1,0 +1,6 @@
+import { defineError } from '@ticketing/common'
+
+export class TicketAlreadyReservedError extends defineError('TICKET_ALREADY_RESERVED') {}
+export class OrderCompleteError extends defineError('ORDER_COMPLETE') {}
+export class NotYoursError extends defineError('NOT_YOURS') {}
+export class IdempotencyKeyReusedError extends defineError('IDEMPOTENCY_KEY_REUSED') {}

@@ -1,0 +1,107 @@
+import type { PageCursor } from '@ticketing/common'
+import type { Kysely } from 'kysely'
+import type { Database } from '../db/schema.js'
+import {
+  OPEN_STATUSES,
+  type CancelReason,
+  type NewOrderRow,
+  type OrderRow,
+  type OrderStatus,
+} from './order.table.js'
+
+export async function insertOrder(db: Kysely<Database>, order: NewOrderRow): Promise<OrderRow> {
+  return db.insertInto('orders').values(order).returningAll().executeTakeFirstOrThrow()
+}
+
+export async function findOrder(
+  db: Kysely<Database>,
+  id: string,
+  lock = false,
+): Promise<OrderRow | undefined> {
+  let query = db.selectFrom('orders').selectAll().where('id', '=', id)
+  if (lock) query = query.forUpdate()
+  return query.executeTakeFirst()
+}
+
+/** Moves an order to a new status, one version up. */
+export async function setStatus(
+  db: Kysely<Database>,
+  order: OrderRow,
+  status: OrderStatus,
+  cancelReason: CancelReason | null = null,
+): Promise<OrderRow> {
+  return db
+    .updateTable('orders')
+    .set({ status, cancel_reason: cancelReason, version: order.version + 1 })
+    .where('id', '=', order.id)
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}
+
+/** A buyer's orders, newest first, keyset-paginated. */
+export async function listOrdersOf(
+  db: Kysely<Database>,
+  userId: string,
+  limit: number,
+  after?: PageCursor,
+): Promise<OrderRow[]> {
+  let query = db
+    .selectFrom('orders')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+  if (after) {
+    query = query.where((eb) =>
+      eb.or([
+        eb('created_at', '<', after.createdAt),
+        eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)]),
+      ]),
+    )
+  }
+  return query.execute()
+}
+
+/** Open orders past their expiry by more than the grace period, locked, skipping those another sweeper holds. */
+export async function claimOverdueOrders(
+  db: Kysely<Database>,
+  before: Date,
+  limit: number,
+): Promise<OrderRow[]> {
+  return db
+    .selectFrom('orders')
+    .selectAll()
+    .where('status', 'in', OPEN_STATUSES)
+    .where('expires_at', '<', before)
+    .orderBy('expires_at')
+    .limit(limit)
+    .forUpdate()
+    .skipLocked()
+    .execute()
+}
+
+export async function findIdempotentResponse(db: Kysely<Database>, userId: string, key: string) {
+  return db
+    .selectFrom('idempotency_keys')
+    .select(['request_hash', 'status_code', 'response'])
+    .where('user_id', '=', userId)
+    .where('key', '=', key)
+    .executeTakeFirst()
+}
+
+export async function saveIdempotentResponse(
+  db: Kysely<Database>,
+  entry: { userId: string; key: string; requestHash: string; statusCode: number; response: unknown },
+): Promise<void> {
+  await db
+    .insertInto('idempotency_keys')
+    .values({
+      user_id: entry.userId,
+      key: entry.key,
+      request_hash: entry.requestHash,
+      status_code: entry.statusCode,
+      response: JSON.stringify(entry.response),
+    })
+    .execute()
+}

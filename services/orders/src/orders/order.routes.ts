@@ -1,0 +1,59 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { decodeCursor, pageOf, requireAuth, signedInUser } from '@ticketing/common'
+import Type from 'typebox'
+import type { OrdersContext } from '../context.js'
+import {
+  CreateOrderBody,
+  IdempotencyHeaders,
+  ListOrdersQuery,
+  Order,
+  OrderIdParams,
+  orderJson,
+} from './order.schemas.js'
+import { cancelOrder, createOrder, getOrder, listOrders } from './order.service.js'
+
+/** `/api/orders`: every route needs a sign-in, checked before anything else. */
+export const orderRoutes: FastifyPluginAsyncTypebox<{ ctx: OrdersContext }> = async (app, { ctx }) => {
+  app.addHook('onRequest', requireAuth)
+
+  app.post(
+    '/',
+    { schema: { body: CreateOrderBody, headers: IdempotencyHeaders, response: { 201: Order } } },
+    async (request, reply) => {
+      const order = await createOrder(
+        ctx,
+        signedInUser(request),
+        request.body.ticketId,
+        request.headers['idempotency-key'],
+      )
+      return reply.status(201).send(order)
+    },
+  )
+
+  app.get(
+    '/',
+    { schema: { querystring: ListOrdersQuery, response: { 200: Type.Array(Order) } } },
+    async (request, reply) => {
+      const { limit, cursor } = request.query
+      const rows = await listOrders(
+        ctx,
+        signedInUser(request),
+        limit + 1,
+        cursor ? decodeCursor(cursor) : undefined,
+      )
+      return pageOf(request, reply, rows, limit, (order) => ({
+        createdAt: order.created_at,
+        id: order.id,
+      })).map(orderJson)
+    },
+  )
+
+  app.get('/:id', { schema: { params: OrderIdParams, response: { 200: Order } } }, async (request) =>
+    getOrder(ctx, signedInUser(request), request.params.id),
+  )
+
+  app.delete('/:id', { schema: { params: OrderIdParams } }, async (request, reply) => {
+    await cancelOrder(ctx, signedInUser(request), request.params.id)
+    return reply.status(204).send()
+  })
+}

@@ -1,0 +1,44 @@
+import { toMajorUnits } from '@ticketing/common'
+import Type, { type Static } from 'typebox'
+import type { OrderRow } from './order.table.js'
+
+export const CreateOrderBody = Type.Object({ ticketId: Type.String({ format: 'uuid' }) })
+export const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+})
+export const OrderIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
+export const ListOrdersQuery = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+})
+
+export const Order = Type.Object({
+  id: Type.String(),
+  status: Type.String(),
+  userId: Type.String(),
+  expiresAt: Type.String(),
+  version: Type.Integer(),
+  ticket: Type.Object({
+    id: Type.String(),
+    title: Type.String(),
+    price: Type.Number(),
+    currency: Type.String(),
+  }),
+})
+export type Order = Static<typeof Order>
+
+export function orderJson(order: OrderRow): Order {
+  return {
+    id: order.id,
+    status: order.status,
+    userId: order.user_id,
+    expiresAt: order.expires_at.toISOString(),
+    version: order.version,
+    ticket: {
+      id: order.ticket_id,
+      title: order.ticket_title,
+      price: toMajorUnits(order.price),
+      currency: order.currency,
+    },
+  }
+}

@@ -1,0 +1,13 @@
+import type { Selectable } from 'kysely'
+
+export interface TicketReplicaTable {
+  id: string
+  title: string
+  price: number
+  currency: string
+  user_id: string
+  order_id: string | null
+  version: number
+}
+
+export type TicketReplicaRow = Selectable<TicketReplicaTable>

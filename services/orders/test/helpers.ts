@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto'
+import {
+  AccessTokenSigner,
+  createDb,
+  generateJwtKeyPair,
+  loadJwtKeys,
+  newEvent,
+  type AnyCloudEvent,
+  type Bus,
+  type EventData,
+} from '@ticketing/common'
+import { createTestDatabase, testBuses } from '@ticketing/testing'
+import { vi } from 'vitest'
+import { buildApp } from '../src/app.js'
+import { readConfig } from '../src/config.js'
+import { migrationsFolder } from '../src/db/migrate.js'
+import type { Database } from '../src/db/schema.js'
+import { startWorkers } from '../src/workers.js'
+
+/**
+ * The orders service in-process with its relay, listeners and sweeper, a database and events namespace of
+ * its own, and a key pair to sign buyers' session cookies with (auth is not needed to test orders).
+ */
+export async function startOrders(env: Record<string, string> = {}) {
+  const database = await createTestDatabase('orders', { migrations: migrationsFolder })
+  const buses = testBuses()
+  const bus = await buses.connect('orders')
+  const tickets = await buses.connect('tickets') // plays the tickets service: publishes its events
+  const { privateJwk, publicJwk } = await generateJwtKeyPair()
+  const config = readConfig({
+    DATABASE_URL: database.url,
+    EVENTS_NAMESPACE: buses.namespace,
+    SWEEP_INTERVAL_SECONDS: '0.2',
+    ...env,
+  })
+  const keys = await loadJwtKeys({ publicKeys: JSON.stringify([publicJwk]) })
+  const signer = new AccessTokenSigner(await loadJwtKeys({ privateKey: JSON.stringify(privateJwk) }))
+  const db = createDb<Database>(database.url, { max: 20 })
+  const app = await buildApp({ config, db, bus, keys, logger: false })
+  const workers = startWorkers(app, { config, db, bus })
+  await app.ready()
+
+  return {
+    app,
+    db,
+    bus,
+    config,
+    workers,
+    /** A signed-in buyer: their id and session cookie. */
+    async buyer() {
+      const id = randomUUID()
+      const session = await signer.sign({
+        userId: id,
+        email: `${id}@example.com`,
+        role: 'user',
+        sessionId: randomUUID(),
+      })
+      return { id, cookies: { session } }
+    },
+    /** Publishes as tickets would, straight to JetStream. */
+    async publish(event: AnyCloudEvent) {
+      await publishTo(tickets, event)
+    },
+    /** A ticket as tickets announces it, waited for until the replica has it. */
+    async listTicket(overrides: Partial<EventData<'ticket.created'>> = {}) {
+      const ticket: EventData<'ticket.created'> = {
+        id: randomUUID(),
+        version: 0,
+        title: 'Concert',
+        price: 2500,
+        currency: 'USD',
+        userId: randomUUID(),
+        ...overrides,
+      }
+      await publishTo(tickets, newEvent('ticket.created', ticket, '/tickets'))
+      await vi.waitFor(
+        async () => {
+          const row = await db
+            .selectFrom('ticket_replicas')
+            .select('version')
+            .where('id', '=', ticket.id)
+            .executeTakeFirst()
+          if (row?.version !== ticket.version) throw new Error('not replicated yet')
+        },
+        { timeout: 5_000, interval: 20 },
+      )
+      return ticket
+    },
+    async outbox(type: string) {
+      const rows = await db
+        .selectFrom('outbox')
+        .select('data')
+        .where('type', '=', type)
+        .orderBy('seq')
+        .execute()
+      return rows.map((row) => row.data as Record<string, unknown>)
+    },
+    async close() {
+      await app.close()
+      await buses.cleanup()
+      await database.drop()
+    },
+  }
+}
+
+export type OrdersHarness = Awaited<ReturnType<typeof startOrders>>
+
+async function publishTo(bus: Bus, event: AnyCloudEvent) {
+  await bus.js.publish(bus.subject(event.type), JSON.stringify(event), { msgID: event.id })
+}
