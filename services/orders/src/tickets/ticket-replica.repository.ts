@@ -13,7 +13,7 @@ export async function findTicket(
 }
 
 export async function saveTicket(db: Kysely<Database>, ticket: TicketReplicaRow): Promise<void> {
-  const { id, ...state } = ticket
+  const { id: _id, ...state } = ticket
   await db
     .insertInto('ticket_replicas')
     .values(ticket)
