@@ -48,7 +48,8 @@ export async function createOrder(
     const order = await inTransaction(ctx.db, async (trx) => {
       const ticket = await findTicket(trx, ticketId)
       if (!ticket) throw new NotFoundError({ message: 'Ticket not found' })
-      if (ticket.order_id) throw new TicketAlreadyReservedError()
+      // Whether the ticket is free is decided by our own orders (the unique index below), not by the replica's
+      // orderId: that lags behind a cancellation, and a buyer right after it must not be turned away.
       const order = await insertOrder(trx, {
         id: randomUUID(),
         user_id: buyer.id,
