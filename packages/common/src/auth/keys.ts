@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose'
@@ -20,9 +21,27 @@ export interface JwtKeySources {
   publicKeys?: string
   /**
    * Where a development key pair lives when none is configured; created at first start, outside git
-   * (`.data/`). Leave undefined in production, where missing keys stop the service.
+   * (`.data/`). A relative path is taken from the repository root, so every service finds the same pair
+   * whatever folder it runs in. Leave undefined in production, where missing keys stop the service.
    */
   developmentKeyFile?: string
+  /** auth signs: it needs the private key (or the development pair) even when public keys are given. */
+  forSigning?: boolean
+}
+
+/** The monorepo's root: the nearest folder up from here whose package.json declares workspaces. */
+function repositoryRoot(): string {
+  for (let dir = process.cwd(); ; dir = path.dirname(dir)) {
+    try {
+      const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
+        workspaces?: unknown
+      }
+      if (manifest.workspaces) return dir
+    } catch {
+      // no package.json here: keep walking up
+    }
+    if (path.dirname(dir) === dir) return process.cwd()
+  }
 }
 
 function publicPart(jwk: JWK): JWK {
@@ -67,6 +86,7 @@ async function developmentKey(file: string): Promise<JWK> {
 }
 
 export async function loadJwtKeys(sources: JwtKeySources): Promise<JwtKeys> {
+  const devFile = sources.developmentKeyFile && path.resolve(repositoryRoot(), sources.developmentKeyFile)
   let privateJwk: JWK | undefined
   if (sources.privateKey) {
     privateJwk = checkEd25519(
@@ -74,8 +94,10 @@ export async function loadJwtKeys(sources: JwtKeySources): Promise<JwtKeys> {
       parseJson('JWT_PRIVATE_KEY', sources.privateKey) as JWK,
       true,
     )
-  } else if (!sources.publicKeys && sources.developmentKeyFile) {
-    privateJwk = await developmentKey(sources.developmentKeyFile)
+  } else if (devFile && (sources.forSigning || !sources.publicKeys)) {
+    privateJwk = await developmentKey(devFile)
+  } else if (sources.forSigning) {
+    throw new ConfigError([{ variable: 'JWT_PRIVATE_KEY', message: 'is required' }])
   }
 
   const publicKeys: JWK[] = privateJwk ? [publicPart(privateJwk)] : []

@@ -75,6 +75,12 @@ export function buildService(options: ServiceOptions): ServiceInstance {
   // JSON only: anything else is 415, not a string body a handler might misread.
   app.removeContentTypeParser('text/plain')
 
+  // Handlers in flight, counted from preHandler to the reply (sent, or failed), so close can wait for them.
+  const finished = new WeakMap<object, () => void>()
+  app.addHook('preHandler', (request, _reply, done) => {
+    finished.set(request, app.dependencies.handlerStarted())
+    done()
+  })
   // A plain callback hook: it runs on every response, and an async one costs a promise each time.
   app.addHook('onSend', (request, reply, payload, done) => {
     void reply.header('x-request-id', request.id)
@@ -83,6 +89,7 @@ export function buildService(options: ServiceOptions): ServiceInstance {
     void reply.header('referrer-policy', 'no-referrer')
     // A keep-alive connection busy when close began would otherwise hold the shutdown until it times out.
     if (app.dependencies.closing) void reply.header('connection', 'close')
+    finished.get(request)?.()
     done(null, payload)
   })
   app.addHook('onResponse', (request, reply, done) => {

@@ -21,6 +21,8 @@ const CHECK_TIMEOUT_MS = 2_000
 export class Dependencies {
   readonly #entries: { name: string; hooks: DependencyHooks }[] = []
   #closing = false
+  #handling = 0
+  #idle: (() => void) | undefined
 
   add(name: string, hooks: DependencyHooks): void {
     if (this.#entries.some((entry) => entry.name === name)) {
@@ -48,8 +50,37 @@ export class Dependencies {
     return this.#closing
   }
 
-  /** Closes every dependency, last registered first; one failing to close does not keep the rest open. */
+  /**
+   * Counts a request whose handler is running. Fastify's close waits for open connections, not for handlers
+   * whose client hung up; those must still finish before the database they use is closed.
+   */
+  handlerStarted(): () => void {
+    this.#handling++
+    let done = false
+    return () => {
+      if (done) return
+      done = true
+      if (--this.#handling === 0) this.#idle?.()
+    }
+  }
+
+  async #handlersFinished(timeoutMs: number): Promise<void> {
+    if (this.#handling === 0) return
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs)
+      this.#idle = () => {
+        clearTimeout(timer)
+        resolve()
+      }
+    })
+  }
+
+  /**
+   * Closes every dependency, last registered first, once running handlers have finished (or 10 s have
+   * passed); one failing to close does not keep the rest open.
+   */
   async closeAll(onError: (name: string, error: unknown) => void): Promise<void> {
+    await this.#handlersFinished(10_000)
     for (const { name, hooks } of [...this.#entries].reverse()) {
       try {
         await hooks.close?.()

@@ -24,6 +24,22 @@ describe('loadJwtKeys', () => {
     expect(JSON.parse(await readFile(file, 'utf8'))).toHaveProperty('d')
   })
 
+  it('gives auth a signing key even when public keys of rotated-out keys are listed too', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'keys-'))
+    dirs.push(dir)
+    const old = await generateJwtKeyPair('old')
+    const keys = await loadJwtKeys({
+      publicKeys: JSON.stringify([old.publicJwk]),
+      developmentKeyFile: path.join(dir, 'jwt.json'),
+      forSigning: true,
+    })
+    expect(keys.signing).toBeDefined()
+    expect(keys.publicKeys.map((key) => key.kid)).toEqual([keys.signing!.kid, 'old'])
+    await expect(
+      loadJwtKeys({ publicKeys: JSON.stringify([old.publicJwk]), forSigning: true }),
+    ).rejects.toThrow(/JWT_PRIVATE_KEY: is required/)
+  })
+
   it('holds only public keys when given only public keys, several for rotation', async () => {
     const [current, previous] = await Promise.all([generateJwtKeyPair('k2'), generateJwtKeyPair('k1')])
     const keys = await loadJwtKeys({

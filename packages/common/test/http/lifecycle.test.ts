@@ -48,6 +48,25 @@ describe('graceful shutdown', () => {
     await expect(fetch(`${address}/healthz`)).rejects.toThrow()
   })
 
+  it('waits for a handler whose client hung up before closing what it uses', async () => {
+    const events: string[] = []
+    const app = buildService({ name: 'test', logger: false })
+    await app.register(dependency('database', { close: async () => void events.push('database closed') }))
+    app.get('/slow', async () => {
+      await sleep(300)
+      events.push('handler finished')
+      return { done: true }
+    })
+    const address = await app.listen({ port: 0, host: '127.0.0.1' })
+    const controller = new AbortController()
+    const request = fetch(`${address}/slow`, { signal: controller.signal }).catch(() => 'aborted')
+    await sleep(50)
+    controller.abort()
+    expect(await request).toBe('aborted')
+    await app.close()
+    expect(events).toEqual(['handler finished', 'database closed'])
+  })
+
   it('keeps closing the rest when one dependency fails to close', async () => {
     const closed: string[] = []
     const app = buildService({ name: 'test', logger: false })
