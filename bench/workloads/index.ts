@@ -1,6 +1,8 @@
 import type { Workload } from '../src/workload.js'
+import { authWorkload } from './auth/auth.workload.js'
 import { busWorkload } from './bus/bus.workload.js'
 import { frameworkWorkload } from './framework/framework.workload.js'
+import { ordersWorkload } from './orders/orders.workload.js'
 
 /** Every workload `npm run bench` runs, in order. `npm run bench -- bus` runs one. */
-export const workloads: Workload[] = [frameworkWorkload, busWorkload]
+export const workloads: Workload[] = [frameworkWorkload, busWorkload, authWorkload, ordersWorkload]

@@ -105,7 +105,7 @@ export const busWorkload: Workload = {
           lags.push(lagMs)
         },
       }).on('ticket.created', async () => {})
-      const relay = new OutboxRelay({ db, databaseUrl: database.url, bus: publisher })
+      const relay = new OutboxRelay({ db, bus: publisher })
 
       // Throughput: a full outbox drained through the whole pipeline.
       const backlog = 5_000

@@ -41,7 +41,7 @@ const listeners = new EventListeners({ bus: orders, db }).on('ticket.created', a
 listeners.start()
 
 // tickets publishes: the event goes into the outbox in the same transaction as the change it announces.
-const relay = new OutboxRelay({ db, databaseUrl, bus: tickets })
+const relay = new OutboxRelay({ db, bus: tickets })
 relay.start()
 const id = await inTransaction(db, (trx) =>
   writeEvent(trx, 'ticket.created', {

@@ -27,7 +27,7 @@ runService(async () => {
   })
   const app = await buildApp({ config, db, bus, keys })
 
-  const relay = new OutboxRelay({ db, databaseUrl: config.DATABASE_URL, bus, logger: app.log })
+  const relay = new OutboxRelay({ db, bus, logger: app.log })
   relay.start()
   app.dependencies.add('outbox-relay', { close: () => relay.stop() })
 

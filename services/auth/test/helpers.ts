@@ -28,7 +28,7 @@ export async function startAuth(env: Record<string, string> = {}) {
   const keys = await loadJwtKeys({ privateKey: config.JWT_PRIVATE_KEY })
   const db = createDb<Database>(database.url)
   const app = await buildApp({ config, db, bus, keys, logger: false })
-  const relay = new OutboxRelay({ db, databaseUrl: database.url, bus, pollIntervalMs: 200 })
+  const relay = new OutboxRelay({ db, bus, pollIntervalMs: 200 })
   relay.start()
   app.dependencies.add('outbox-relay', { close: () => relay.stop() })
   await app.ready()

@@ -17,7 +17,6 @@ import { OrderSweeper } from './orders/order-sweeper.js'
 export function startWorkers(app: ServiceInstance, deps: { config: Config; db: Kysely<Database>; bus: Bus }) {
   const relay = new OutboxRelay({
     db: deps.db,
-    databaseUrl: deps.config.DATABASE_URL,
     bus: deps.bus,
     logger: app.log,
   })

@@ -18,6 +18,18 @@ export function isRetryable(error: unknown): boolean {
   return RETRYABLE.has(pgErrorCode(error) ?? '')
 }
 
+const afterCommitCallbacks = new WeakMap<object, Set<() => void>>()
+
+/**
+ * Runs `callback` once the transaction commits (never if it rolls back), when the transaction was opened by
+ * inTransaction. Kysely has no such hook; the outbox uses it to wake its relay the moment events are durable.
+ */
+export function afterCommit(trx: object, callback: () => void): void {
+  let callbacks = afterCommitCallbacks.get(trx)
+  if (!callbacks) afterCommitCallbacks.set(trx, (callbacks = new Set()))
+  callbacks.add(callback)
+}
+
 /**
  * Runs `work` in one transaction and commits it, or rolls back on any error. Conflicts the database reports
  * as retryable are retried with a short jittered pause, so callers never see a transient deadlock.
@@ -32,7 +44,14 @@ export async function inTransaction<DB, T>(
     try {
       let builder = db.transaction()
       if (options.isolation) builder = builder.setIsolationLevel(options.isolation)
-      return await builder.execute(work)
+      let callbacks: Set<() => void> | undefined
+      const result = await builder.execute(async (trx) => {
+        const value = await work(trx)
+        callbacks = afterCommitCallbacks.get(trx)
+        return value
+      })
+      for (const callback of callbacks ?? []) callback()
+      return result
     } catch (error) {
       if (attempt >= retries || !isRetryable(error)) throw error
       await new Promise((resolve) =>

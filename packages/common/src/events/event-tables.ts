@@ -37,9 +37,6 @@ export interface EventTables {
   dead_letters: DeadLetterTable
 }
 
-/** The channel the outbox trigger notifies on commit, waking the relay. */
-export const OUTBOX_CHANNEL = 'outbox'
-
 /**
  * The event tables, version 1, as a migration a service includes in its own folder:
  * `export const { up, down } = eventTablesV1`. Frozen: a change to the tables is a new version.
@@ -58,17 +55,6 @@ export const eventTablesV1 = {
         last_error text
       )`.execute(db)
     await sql`create index outbox_pending on outbox (seq) where published_at is null`.execute(db)
-    // NOTIFY is delivered at commit, once per transaction: the relay wakes exactly when there is work.
-    await sql`
-      create function outbox_notify() returns trigger language plpgsql as $$
-      begin
-        perform pg_notify(${sql.lit(OUTBOX_CHANNEL)}, '');
-        return null;
-      end $$`.execute(db)
-    await sql`
-      create trigger outbox_notify after insert on outbox
-      for each statement execute function outbox_notify()`.execute(db)
-
     await sql`
       create table processed_events (
         consumer text not null,
@@ -89,6 +75,5 @@ export const eventTablesV1 = {
   },
   down: async (db: Kysely<unknown>): Promise<void> => {
     await sql`drop table dead_letters, processed_events, outbox`.execute(db)
-    await sql`drop function outbox_notify`.execute(db)
   },
 }

@@ -17,13 +17,12 @@ export {
 } from './topology.js'
 export {
   eventTablesV1,
-  OUTBOX_CHANNEL,
   type DeadLetterTable,
   type EventTables,
   type OutboxTable,
   type ProcessedEventTable,
 } from './event-tables.js'
-export { writeEvent, type WriteEventOptions } from './outbox.js'
+export { onOutboxCommit, writeEvent, type WriteEventOptions } from './outbox.js'
 export { OutboxRelay, type OutboxRelayOptions, type PublishedEvent } from './outbox-relay.js'
 export {
   EventListeners,

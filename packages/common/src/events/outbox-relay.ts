@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely'
-import pg from 'pg'
 import type { Bus } from './bus.js'
 import type { EventType } from './contracts.js'
 import type { CloudEvent } from './envelope.js'
-import { OUTBOX_CHANNEL, type EventTables } from './event-tables.js'
+import type { EventTables } from './event-tables.js'
+import { onOutboxCommit } from './outbox.js'
 import { backoffMs, silentLogger, Sleeper, type EventLogger } from './logger.js'
 
 export interface PublishedEvent {
@@ -13,12 +13,10 @@ export interface PublishedEvent {
 
 export interface OutboxRelayOptions {
   db: Kysely<EventTables>
-  /** The same database, for the LISTEN connection that wakes the relay at each commit. */
-  databaseUrl: string
   bus: Bus
   logger?: EventLogger
   batchSize?: number
-  /** The backstop: how often the outbox is read when no notification came. */
+  /** The backstop for events committed by other processes: how often the outbox is read unprompted. */
   pollIntervalMs?: number
   /** How long published rows are kept (for inspection) before they are deleted. */
   retainPublishedMs?: number
@@ -33,7 +31,8 @@ const PUBLISH_TIMEOUT_MS = 5_000
 const PURGE_EVERY_MS = 10 * 60_000
 
 /**
- * Publishes the outbox. Each batch is claimed with FOR UPDATE SKIP LOCKED, so several instances share the
+ * Publishes the outbox. It wakes when a transaction of this process commits events, and polls as a backstop
+ * for rows written elsewhere. Each batch is claimed with FOR UPDATE SKIP LOCKED, so several instances share the
  * work without publishing a row twice; publishes carry the event id as Nats-Msg-Id and are pipelined in
  * order; rows are marked only after JetStream acknowledged them. A crash before the mark republishes, which
  * JetStream (within its duplicate window) and the listeners (processed_events) both absorb.
@@ -44,9 +43,7 @@ export class OutboxRelay {
   readonly #logger: EventLogger
   readonly #batchSize: number
   readonly #sleeper = new Sleeper()
-  readonly #reconnectPause = new Sleeper()
-  #listener: pg.Client | undefined
-  #listening: Promise<void> | undefined
+  #unsubscribe: (() => void) | undefined
   #running: Promise<void> | undefined
   #stopped = false
   #poked = false
@@ -62,18 +59,16 @@ export class OutboxRelay {
   start(): void {
     if (this.#running) return
     this.#stopped = false
-    this.#listening = this.#listen()
+    this.#unsubscribe = onOutboxCommit(() => this.#poke())
     this.#running = this.#loop()
   }
 
   async stop(): Promise<void> {
     this.#stopped = true
+    this.#unsubscribe?.()
     this.#sleeper.wake()
-    this.#reconnectPause.wake()
     await this.#running
-    await this.#listener?.end().catch(() => {})
-    await this.#listening
-    this.#running = this.#listening = this.#listener = undefined
+    this.#running = this.#unsubscribe = undefined
   }
 
   /** Publishes one batch of pending events, oldest first. */
@@ -178,30 +173,5 @@ export class OutboxRelay {
     this.#lastPurge = Date.now()
     const cutoff = new Date(Date.now() - (this.#options.retainPublishedMs ?? 24 * 3_600_000))
     await this.#db.deleteFrom('outbox').where('published_at', '<', cutoff).execute()
-  }
-
-  /** Keeps a LISTEN connection open, reconnecting after failures; the poll covers the gaps. */
-  async #listen(): Promise<void> {
-    while (!this.#stopped) {
-      const client = new pg.Client({ connectionString: this.#options.databaseUrl })
-      this.#listener = client
-      const ended = new Promise<void>((resolve) => {
-        client.once('end', resolve)
-        client.once('error', () => resolve())
-      })
-      try {
-        await client.connect()
-        client.on('notification', () => this.#poke())
-        await client.query(`listen ${OUTBOX_CHANNEL}`)
-        this.#poke() // anything committed while we were not listening
-        if (!this.#stopped) await ended
-      } catch (error) {
-        if (!this.#stopped)
-          this.#logger.warn({ err: error }, 'outbox: LISTEN failed; polling until it is back')
-      } finally {
-        await client.end().catch(() => {})
-      }
-      if (!this.#stopped) await this.#reconnectPause.sleep(1_000)
-    }
   }
 }

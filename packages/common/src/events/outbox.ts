@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Kysely, Transaction } from 'kysely'
 import type { EventData, EventType } from './contracts.js'
+import { afterCommit } from '../db/transaction.js'
 import { assertEventData } from './envelope.js'
 import type { EventTables } from './event-tables.js'
 
@@ -26,5 +27,22 @@ export async function writeEvent<T extends EventType, DB extends EventTables>(
     .insertInto('outbox')
     .values({ id, type, data: JSON.stringify(data), occurred_at: new Date() })
     .execute()
+  afterCommit(trx, wakeRelays)
   return id
+}
+
+const relays = new Set<() => void>()
+
+function wakeRelays(): void {
+  for (const wake of relays) wake()
+}
+
+/**
+ * Calls `wake` after each commit in this process that wrote events. The relay of the same process publishes
+ * them at once; rows written elsewhere are found by its poll. (A NOTIFY per commit would wake every instance,
+ * but it serialises commits across the whole PostgreSQL server.)
+ */
+export function onOutboxCommit(wake: () => void): () => void {
+  relays.add(wake)
+  return () => relays.delete(wake)
 }

@@ -41,7 +41,7 @@ describe('the transactional outbox', () => {
   })
 
   const relay = (options: { onPublished?: (events: PublishedEvent[]) => void } = {}) => {
-    const instance = new OutboxRelay({ db: harness.db, databaseUrl: harness.url, bus: publisher, ...options })
+    const instance = new OutboxRelay({ db: harness.db, bus: publisher, ...options })
     running.push(instance)
     return instance
   }
@@ -161,7 +161,6 @@ describe('the outbox while NATS is down', () => {
       listeners.start()
       const relay = new OutboxRelay({
         db: harness.db,
-        databaseUrl: harness.url,
         bus: publisher,
         pollIntervalMs: 200,
       })

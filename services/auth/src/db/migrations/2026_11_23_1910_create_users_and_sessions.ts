@@ -7,7 +7,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       email text not null check (email = lower(email)),
       password_hash text not null,
       role text not null check (role in ('user', 'admin')),
-      created_at timestamptz not null default now(),
+      created_at timestamptz(3) not null default now(),
       banned_at timestamptz,
       ban_reason text
     )`.execute(db)

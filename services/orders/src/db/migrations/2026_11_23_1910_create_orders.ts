@@ -25,7 +25,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       cancel_reason text,
       expires_at timestamptz not null,
       version integer not null default 0,
-      created_at timestamptz not null default now()
+      -- Millisecond precision, as the page cursors carry it: no row hides between two pages.
+      created_at timestamptz(3) not null default now()
     )`.execute(db)
   // The promise "a ticket is never sold twice", kept by the database rather than by a check before the insert.
   await sql`

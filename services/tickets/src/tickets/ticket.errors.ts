@@ -1,0 +1,9 @@
+import { defineError } from '@ticketing/common'
+
+export class TicketNotFoundError extends defineError('NOT_FOUND') {
+  constructor() {
+    super({ message: 'Ticket not found' })
+  }
+}
+export class NotYoursError extends defineError('NOT_YOURS') {}
+export class TicketReservedError extends defineError('TICKET_RESERVED') {}

@@ -1,0 +1,73 @@
+import type { PageCursor } from '@ticketing/common'
+import type { Kysely } from 'kysely'
+import type { Database } from '../db/schema.js'
+import type { NewTicketRow, TicketRow, TicketUpdate } from './ticket.table.js'
+
+export async function insertTicket(db: Kysely<Database>, ticket: NewTicketRow): Promise<TicketRow> {
+  return db.insertInto('tickets').values(ticket).returningAll().executeTakeFirstOrThrow()
+}
+
+/** With `lock`, the row stays locked until the transaction ends: edits and reservations of it queue. */
+export async function findTicket(
+  db: Kysely<Database>,
+  id: string,
+  lock = false,
+): Promise<TicketRow | undefined> {
+  let query = db.selectFrom('tickets').selectAll().where('id', '=', id)
+  if (lock) query = query.forUpdate()
+  return query.executeTakeFirst()
+}
+
+/** Saves a change to a ticket, one version up: every saved change is a new version. */
+export async function saveTicket(
+  db: Kysely<Database>,
+  id: string,
+  changes: TicketUpdate,
+): Promise<TicketRow> {
+  return db
+    .updateTable('tickets')
+    .set((eb) => ({ ...changes, version: eb('version', '+', 1) }))
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}
+
+/**
+ * Newest first, keyset-paginated on (created_at, id): the tickets for sale, or with `sellerId` every ticket
+ * of that seller, reserved ones included. Each has an index of its own (see the migration).
+ */
+export async function listTickets(
+  db: Kysely<Database>,
+  filter: { sellerId?: string; limit: number; after?: PageCursor },
+): Promise<TicketRow[]> {
+  let query = db
+    .selectFrom('tickets')
+    .selectAll()
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(filter.limit)
+  query = filter.sellerId ? query.where('user_id', '=', filter.sellerId) : query.where('order_id', 'is', null)
+  const { after } = filter
+  if (after) {
+    query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(after.createdAt, after.id)))
+  }
+  return query.execute()
+}
+
+/** Remembers that an order was cancelled; a second cancellation of it changes nothing. */
+export async function rememberCancelledOrder(db: Kysely<Database>, orderId: string): Promise<void> {
+  await db
+    .insertInto('cancelled_orders')
+    .values({ order_id: orderId })
+    .onConflict((conflict) => conflict.doNothing())
+    .execute()
+}
+
+export async function isCancelledOrder(db: Kysely<Database>, orderId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('cancelled_orders')
+    .select('order_id')
+    .where('order_id', '=', orderId)
+    .executeTakeFirst()
+  return row !== undefined
+}

@@ -1,0 +1,50 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { decodeCursor, pageOf, requireAuth, signedInUser } from '@ticketing/common'
+import Type from 'typebox'
+import type { TicketsContext } from '../context.js'
+import { ListTicketsQuery, Ticket, TicketIdParams, TicketInput, ticketJson } from './ticket.schemas.js'
+import { createTicket, getTicket, listTicketsPage, updateTicket } from './ticket.service.js'
+
+/** `/api/tickets`: anyone browses; a signed-in seller lists and edits their own tickets. */
+export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: TicketsContext }> = async (app, { ctx }) => {
+  app.get(
+    '/',
+    { schema: { querystring: ListTicketsQuery, response: { 200: Type.Array(Ticket) } } },
+    async (request, reply) => {
+      const { limit, cursor, userId } = request.query
+      const rows = await listTicketsPage(ctx, {
+        sellerId: userId,
+        limit: limit + 1,
+        after: cursor ? decodeCursor(cursor) : undefined,
+      })
+      return pageOf(request, reply, rows, limit, (ticket) => ({
+        createdAt: ticket.created_at,
+        id: ticket.id,
+      })).map(ticketJson)
+    },
+  )
+
+  app.get('/:id', { schema: { params: TicketIdParams, response: { 200: Ticket } } }, async (request) =>
+    ticketJson(await getTicket(ctx, request.params.id)),
+  )
+
+  // requireAuth on onRequest, before the body is validated: signed out is 401 whatever the body says.
+  app.post(
+    '/',
+    { onRequest: requireAuth, schema: { body: TicketInput, response: { 201: Ticket } } },
+    async (request, reply) => {
+      const ticket = await createTicket(ctx, signedInUser(request), request.body)
+      return reply.status(201).send(ticketJson(ticket))
+    },
+  )
+
+  app.put(
+    '/:id',
+    {
+      onRequest: requireAuth,
+      schema: { params: TicketIdParams, body: TicketInput, response: { 200: Ticket } },
+    },
+    async (request) =>
+      ticketJson(await updateTicket(ctx, signedInUser(request), request.params.id, request.body)),
+  )
+}

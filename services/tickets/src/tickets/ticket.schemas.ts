@@ -1,0 +1,85 @@
+import Type, { type Static } from 'typebox'
+import { Compile } from 'typebox/compile'
+import {
+  MAX_PRICE,
+  PriceSchema,
+  priceDecimalsError,
+  toMajorUnits,
+  toMinorUnits,
+  ValidationError,
+  type ErrorItem,
+} from '@ticketing/common'
+import type { TicketRow } from './ticket.table.js'
+
+/**
+ * The body of POST and PUT. The schema states only the shape (types taken literally: "10" is not a price);
+ * the rules are checked by checkTicketInput, so that every broken one is reported at once.
+ */
+export const TicketInput = Type.Object({
+  title: Type.String(),
+  price: Type.Number(),
+})
+export type TicketInput = Static<typeof TicketInput>
+
+export const TicketIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
+
+export const ListTicketsQuery = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  /** A seller: their tickets, reserved ones included, instead of the tickets for sale. */
+  userId: Type.Optional(Type.String({ format: 'uuid' })),
+})
+
+export const Ticket = Type.Object({
+  id: Type.String(),
+  title: Type.String(),
+  /** Major units: 19.99 */
+  price: Type.Number(),
+  currency: Type.String(),
+  userId: Type.String(),
+  version: Type.Integer(),
+  /** Present only while the ticket is reserved. */
+  orderId: Type.Optional(Type.String()),
+})
+export type Ticket = Static<typeof Ticket>
+
+export function ticketJson(ticket: TicketRow): Ticket {
+  return {
+    id: ticket.id,
+    title: ticket.title,
+    price: toMajorUnits(ticket.price),
+    currency: ticket.currency,
+    userId: ticket.user_id,
+    version: ticket.version,
+    ...(ticket.order_id !== null && { orderId: ticket.order_id }),
+  }
+}
+
+export const MAX_TITLE_LENGTH = 200
+const validPrice = Compile(PriceSchema)
+
+/**
+ * The listing rules, every broken one reported at once: a title of 1–200 characters once trimmed, a price
+ * above 0, at most 1,000,000, with at most 2 decimals. Returns what is stored: the trimmed title and the
+ * price in minor units.
+ */
+export function checkTicketInput({ title, price }: TicketInput): { title: string; price: number } {
+  const errors: ErrorItem[] = []
+  const trimmed = title.trim()
+  const length = [...trimmed].length
+  if (length === 0) errors.push({ field: 'title', message: 'Title is required' })
+  else if (length > MAX_TITLE_LENGTH) {
+    errors.push({ field: 'title', message: `Title must be at most ${MAX_TITLE_LENGTH} characters` })
+  }
+  if (!validPrice.Check(price)) {
+    errors.push({
+      field: 'price',
+      message: `Price must be more than 0 and at most ${MAX_PRICE.toLocaleString('en-US')}`,
+    })
+  } else {
+    const decimals = priceDecimalsError(price)
+    if (decimals) errors.push(decimals)
+  }
+  if (errors.length > 0) throw new ValidationError(errors)
+  return { title: trimmed, price: toMinorUnits(price) }
+}

@@ -1,0 +1,26 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+
+export interface TicketTable {
+  id: string
+  title: string
+  /** Minor units (cents) of `currency`. */
+  price: number
+  currency: string
+  /** The seller. */
+  user_id: string
+  /** Up by one with every saved change, reservations and releases included. */
+  version: Generated<number>
+  /** The order holding the ticket; null while it is for sale. */
+  order_id: string | null
+  created_at: ColumnType<Date, never, never>
+}
+
+export type TicketRow = Selectable<TicketTable>
+export type NewTicketRow = Insertable<TicketTable>
+/** What a saved change may set; the version is bumped by the repository, never set by hand. */
+export type TicketUpdate = Omit<Updateable<TicketTable>, 'id' | 'version'>
+
+export interface CancelledOrderTable {
+  order_id: string
+  cancelled_at: ColumnType<Date, never, never>
+}

@@ -1,0 +1,208 @@
+import { randomUUID } from 'node:crypto'
+import {
+  AccessTokenSigner,
+  createDb,
+  durableName,
+  generateJwtKeyPair,
+  loadJwtKeys,
+  newEvent,
+  OutboxRelay,
+  streamOf,
+  toMinorUnits,
+  type AnyCloudEvent,
+  type CloudEvent,
+  type EventData,
+  type EventType,
+} from '@ticketing/common'
+import { createTestDatabase, testBuses } from '@ticketing/testing'
+import { expect, vi } from 'vitest'
+import { buildApp } from '../src/app.js'
+import { readConfig } from '../src/config.js'
+import { migrationsFolder } from '../src/db/migrate.js'
+import type { Database } from '../src/db/schema.js'
+import { ticketListeners } from '../src/events/listeners.js'
+import type { Ticket } from '../src/tickets/ticket.schemas.js'
+
+/** Listener outcomes arrive within milliseconds; a retried one may wait out a few backoff steps. */
+const EVENTUALLY = { timeout: 15_000, interval: 20 }
+
+/**
+ * The tickets service in-process with its outbox relay and listeners, a database and events namespace of its
+ * own, and a key pair to sign session cookies with: auth is not needed to test tickets. close() releases all.
+ */
+export async function startTickets(env: Record<string, string> = {}) {
+  const database = await createTestDatabase('tickets', { migrations: migrationsFolder })
+  const buses = testBuses()
+  const bus = await buses.connect('tickets')
+  const orders = await buses.connect('orders') // plays the orders service: publishes its events
+  const { privateJwk, publicJwk } = await generateJwtKeyPair()
+  const config = readConfig({ DATABASE_URL: database.url, EVENTS_NAMESPACE: buses.namespace, ...env })
+  const keys = await loadJwtKeys({ publicKeys: JSON.stringify([publicJwk]) })
+  const signer = new AccessTokenSigner(await loadJwtKeys({ privateKey: JSON.stringify(privateJwk) }))
+  const db = createDb<Database>(database.url, { max: 20 })
+  const app = await buildApp({ config, db, bus, keys, logger: false })
+  const relay = new OutboxRelay({ db, bus, pollIntervalMs: 200 })
+  relay.start()
+  app.dependencies.add('outbox-relay', { close: () => relay.stop() })
+  const listeners = ticketListeners({ bus, db, logger: app.log })
+  listeners.start()
+  app.dependencies.add('listeners', { close: () => listeners.stop() })
+  await app.ready()
+
+  /** Publishes as orders would, straight to JetStream (the event id is the Nats-Msg-Id). */
+  async function publish(event: AnyCloudEvent, msgID = event.id) {
+    await orders.js.publish(orders.subject(event.type), JSON.stringify(event), { msgID })
+  }
+
+  async function ticket(id: string): Promise<Ticket> {
+    const response = await app.inject({ url: `/api/tickets/${id}` })
+    if (response.statusCode !== 200) throw new Error(`get failed: ${response.body}`)
+    return response.json<Ticket>()
+  }
+
+  /** The data of the events of one type in the outbox, oldest first. */
+  async function outbox<T extends EventType>(type: T): Promise<EventData<T>[]> {
+    const rows = await db
+      .selectFrom('outbox')
+      .select('data')
+      .where('type', '=', type)
+      .orderBy('seq')
+      .execute()
+    return rows.map((row) => row.data as EventData<T>)
+  }
+
+  /** Waits for an asynchronous outcome (a listener's) to hold. */
+  const eventually = (assertion: () => Promise<void> | void) => vi.waitFor(assertion, EVENTUALLY)
+
+  /** The JetStream state of tickets' durable consumer for one event type. */
+  const consumerInfo = (type: TicketsEventType) =>
+    bus.jsm.consumers.info(bus.streamName(streamOf(type)), durableName('tickets', type))
+
+  return {
+    app,
+    db,
+    config,
+    bus,
+    publish,
+    ticket,
+    outbox,
+    eventually,
+    consumerInfo,
+
+    /** A signed-in user: their id and session cookie, as auth would have issued it. */
+    async user(): Promise<User> {
+      const id = randomUUID()
+      const session = await signer.sign({
+        userId: id,
+        email: `${id}@example.com`,
+        role: 'user',
+        sessionId: randomUUID(),
+      })
+      return { id, cookies: { session } }
+    },
+
+    /** Lists a ticket through the API. */
+    async createTicket(seller: User, input: { title?: string; price?: number } = {}): Promise<Ticket> {
+      const response = await app.inject({
+        method: 'POST',
+        url: '/api/tickets',
+        payload: { title: 'Concert', price: 19.99, ...input },
+        cookies: seller.cookies,
+      })
+      if (response.statusCode !== 201) throw new Error(`create failed: ${response.body}`)
+      return response.json<Ticket>()
+    },
+
+    /** The same event delivered a second time: stored again by JetStream, so only processed_events stops it. */
+    async redeliver(event: AnyCloudEvent) {
+      await publish(event, `${event.id}-again`)
+    },
+
+    /** Resolves once tickets' listener has applied (and committed) the event. */
+    async handled(event: AnyCloudEvent) {
+      const consumer = durableName('tickets', event.type)
+      await eventually(async () => {
+        const row = await db
+          .selectFrom('processed_events')
+          .select('event_id')
+          .where('consumer', '=', consumer)
+          .where('event_id', '=', event.id)
+          .executeTakeFirst()
+        expect(row, `${event.type} ${event.id} not handled yet`).toBeDefined()
+      })
+    },
+
+    /**
+     * Resolves once every message of the type published so far has been handled and acknowledged: after it,
+     * a duplicate that changed nothing has really been tried.
+     */
+    async settled(type: TicketsEventType) {
+      await eventually(async () => {
+        const consumer = await consumerInfo(type)
+        expect(consumer.num_pending + consumer.num_ack_pending, `${type} messages in flight`).toBe(0)
+      })
+    },
+
+    /** The ticket.updated events announced for one ticket, oldest first. */
+    async updatesOf(ticketId: string) {
+      return (await outbox('ticket.updated')).filter((data) => data.id === ticketId)
+    },
+
+    /** Reserves the ticket the way it happens in production: orders announces an order at its price. */
+    async reserve(listed: Ticket) {
+      const event = orderCreated(listed)
+      await publish(event)
+      await eventually(async () => expect((await ticket(listed.id)).orderId).toBe(event.data.id))
+      return event.data.id
+    },
+
+    async close() {
+      await app.close()
+      await buses.cleanup()
+      await database.drop()
+    },
+  }
+}
+
+export type TicketsHarness = Awaited<ReturnType<typeof startTickets>>
+
+/** The events tickets listens to. */
+type TicketsEventType = 'order.created' | 'order.cancelled'
+
+/** A signed-in user and the cookie that says so. */
+export interface User {
+  id: string
+  cookies: { session: string }
+}
+
+/** orders' announcement of a new order for a ticket, at the ticket's current price unless told otherwise. */
+export function orderCreated(
+  ticket: Ticket,
+  overrides: { id?: string; price?: number } = {},
+): CloudEvent<'order.created'> {
+  return newEvent(
+    'order.created',
+    {
+      id: overrides.id ?? randomUUID(),
+      version: 0,
+      status: 'created',
+      userId: randomUUID(),
+      expiresAt: new Date(Date.now() + 15 * 60_000).toISOString(),
+      ticket: {
+        id: ticket.id,
+        version: ticket.version,
+        price: overrides.price ?? toMinorUnits(ticket.price),
+        currency: ticket.currency,
+      },
+    },
+    '/orders',
+  )
+}
+
+export function orderCancelled(orderId: string, ticketId: string): CloudEvent<'order.cancelled'> {
+  return newEvent(
+    'order.cancelled',
+    { id: orderId, version: 1, ticket: { id: ticketId }, reason: 'user' },
+    '/orders',
+  )
+}

@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto'
+import { AccessTokenSigner, createDb, generateJwtKeyPair, loadJwtKeys, OutboxRelay } from '@ticketing/common'
+import { createTestDatabase, testBuses, type TestDatabase } from '@ticketing/testing'
+// Tests may wire services together; the services themselves never import each other.
+import { buildApp as buildOrders } from '../../../services/orders/src/app.js'
+import { readConfig as readOrdersConfig } from '../../../services/orders/src/config.js'
+import { migrationsFolder as ordersMigrations } from '../../../services/orders/src/db/migrate.js'
+import type { Database as OrdersDatabase } from '../../../services/orders/src/db/schema.js'
+import { startWorkers as startOrdersWorkers } from '../../../services/orders/src/workers.js'
+import { buildApp as buildTickets } from '../../../services/tickets/src/app.js'
+import { readConfig as readTicketsConfig } from '../../../services/tickets/src/config.js'
+import { migrationsFolder as ticketsMigrations } from '../../../services/tickets/src/db/migrate.js'
+import type { Database as TicketsDatabase } from '../../../services/tickets/src/db/schema.js'
+import { ticketListeners } from '../../../services/tickets/src/events/listeners.js'
+
+/** tickets and orders, each with its own database, on one events namespace, as they run in production. */
+export async function startMarketplace(ordersEnv: Record<string, string> = {}) {
+  const buses = testBuses()
+  const databases: TestDatabase[] = []
+  const { privateJwk, publicJwk } = await generateJwtKeyPair()
+  const keys = await loadJwtKeys({ publicKeys: JSON.stringify([publicJwk]) })
+  const signer = new AccessTokenSigner(await loadJwtKeys({ privateKey: JSON.stringify(privateJwk) }))
+
+  const ticketsDb = await createTestDatabase('it_tickets', { migrations: ticketsMigrations })
+  databases.push(ticketsDb)
+  const ticketsConfig = readTicketsConfig({ DATABASE_URL: ticketsDb.url, EVENTS_NAMESPACE: buses.namespace })
+  const ticketsBus = await buses.connect('tickets')
+  const ticketsDatabase = createDb<TicketsDatabase>(ticketsDb.url, { max: 20 })
+  const tickets = await buildTickets({
+    config: ticketsConfig,
+    db: ticketsDatabase,
+    bus: ticketsBus,
+    keys,
+    logger: false,
+  })
+  const ticketsRelay = new OutboxRelay({
+    db: ticketsDatabase,
+    bus: ticketsBus,
+    pollIntervalMs: 200,
+  })
+  ticketsRelay.start()
+  tickets.dependencies.add('outbox-relay', { close: () => ticketsRelay.stop() })
+  const listeners = ticketListeners({ bus: ticketsBus, db: ticketsDatabase })
+  listeners.start()
+  tickets.dependencies.add('listeners', { close: () => listeners.stop() })
+
+  const ordersDb = await createTestDatabase('it_orders', { migrations: ordersMigrations })
+  databases.push(ordersDb)
+  const ordersConfig = readOrdersConfig({
+    DATABASE_URL: ordersDb.url,
+    EVENTS_NAMESPACE: buses.namespace,
+    SWEEP_INTERVAL_SECONDS: '0.2',
+    ...ordersEnv,
+  })
+  const ordersBus = await buses.connect('orders')
+  const ordersDatabase = createDb<OrdersDatabase>(ordersDb.url, { max: 20 })
+  const orders = await buildOrders({
+    config: ordersConfig,
+    db: ordersDatabase,
+    bus: ordersBus,
+    keys,
+    logger: false,
+  })
+  startOrdersWorkers(orders, { config: ordersConfig, db: ordersDatabase, bus: ordersBus })
+
+  await Promise.all([tickets.ready(), orders.ready()])
+  return {
+    tickets,
+    orders,
+    ordersDatabase,
+    async user() {
+      const id = randomUUID()
+      const session = await signer.sign({
+        userId: id,
+        email: `${id}@example.com`,
+        role: 'user',
+        sessionId: randomUUID(),
+      })
+      return { id, cookies: { session } }
+    },
+    async close() {
+      await Promise.all([tickets.close(), orders.close()])
+      await buses.cleanup()
+      await Promise.all(databases.map((database) => database.drop()))
+    },
+  }
+}
+
+export type Marketplace = Awaited<ReturnType<typeof startMarketplace>>
