@@ -9,7 +9,6 @@ import {
 import type { Kysely } from 'kysely'
 import type { OrdersContext } from '../context.js'
 import type { Database } from '../db/schema.js'
-import { findTicket } from '../tickets/ticket-replica.repository.js'
 import {
   IdempotencyKeyReusedError,
   NotYoursError,
@@ -19,7 +18,7 @@ import {
 import {
   findIdempotentResponse,
   findOrder,
-  insertOrder,
+  insertOrderForTicket,
   listOrdersOf,
   saveIdempotentResponse,
   setStatus,
@@ -46,28 +45,27 @@ export async function createOrder(
   }
   try {
     const order = await inTransaction(ctx.db, async (trx) => {
-      const ticket = await findTicket(trx, ticketId)
-      if (!ticket) throw new NotFoundError({ message: 'Ticket not found' })
-      // Whether the ticket is free is decided by our own orders (the unique index below), not by the replica's
+      // Whether the ticket is free is decided by our own orders (the unique index), not by the replica's
       // orderId: that lags behind a cancellation, and a buyer right after it must not be turned away.
-      const order = await insertOrder(trx, {
+      const order = await insertOrderForTicket(trx, {
         id: randomUUID(),
-        user_id: buyer.id,
-        ticket_id: ticket.id,
-        ticket_title: ticket.title,
-        price: ticket.price,
-        currency: ticket.currency,
-        status: 'created',
-        expires_at: new Date(Date.now() + ctx.config.ORDER_HOLD_SECONDS * 1000),
-        version: 0,
+        userId: buyer.id,
+        ticketId,
+        expiresAt: new Date(Date.now() + ctx.config.ORDER_HOLD_SECONDS * 1000),
       })
+      if (!order) throw new NotFoundError({ message: 'Ticket not found' })
       await writeEvent(trx, 'order.created', {
         id: order.id,
         version: order.version,
         status: 'created',
         userId: order.user_id,
         expiresAt: order.expires_at.toISOString(),
-        ticket: { id: ticket.id, version: ticket.version, price: ticket.price, currency: ticket.currency },
+        ticket: {
+          id: order.ticket_id,
+          version: order.ticket_version,
+          price: order.price,
+          currency: order.currency,
+        },
       })
       const json = orderJson(order)
       if (idempotencyKey) {

@@ -1,4 +1,4 @@
-import type { ColumnType, Insertable, Selectable } from 'kysely'
+import type { ColumnType, Selectable } from 'kysely'
 
 export type OrderStatus = 'created' | 'awaiting:payment' | 'cancelled' | 'complete'
 export type CancelReason = 'user' | 'expired' | 'ticket_changed' | 'payment_refused'
@@ -23,7 +23,6 @@ export interface OrderTable {
 }
 
 export type OrderRow = Selectable<OrderTable>
-export type NewOrderRow = Insertable<OrderTable>
 
 export interface IdempotencyKeyTable {
   user_id: string
