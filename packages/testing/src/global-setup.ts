@@ -1,4 +1,4 @@
-import { dropStaleTestDatabases } from './databases.js'
+import { dropStaleTestDatabases } from './server.js'
 import { checkInfrastructure } from './infrastructure.js'
 
 /** Vitest globalSetup: find the servers once per run, and sweep up what crashed runs left. */
