@@ -3,11 +3,10 @@ import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
 import { createDb, generateJwtKeyPair } from '@ticketing/common'
 import { createTestDatabase, infrastructure, testBuses } from '@ticketing/testing'
-import type { ChildServer } from '../../src/child-process.js'
 import { httpLoad, type HttpLoadResult } from '../../src/http-load.js'
 import type { Measurement, Workload } from '../../src/workload.js'
 import type { VerifyJob, VerifyResult } from './argon2-verify.js'
-import { startAuthService } from './auth-service.js'
+import { startService, type ChildServer } from '../../src/child-process.js'
 
 /** Requests (and verifications) in flight at once, on both sides. */
 const IN_FLIGHT = 8
@@ -80,7 +79,7 @@ export const authWorkload: Workload = {
     let service: ChildServer | undefined
     try {
       const { privateJwk } = await generateJwtKeyPair()
-      service = await startAuthService({
+      service = await startService('auth', {
         DATABASE_URL: database.url,
         NATS_URL: infrastructure.natsUrl,
         EVENTS_NAMESPACE: buses.namespace,

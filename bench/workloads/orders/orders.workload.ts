@@ -4,9 +4,8 @@ import autocannon from 'autocannon'
 import { AccessTokenSigner, createDb, generateJwtKeyPair, loadJwtKeys } from '@ticketing/common'
 import { infrastructure, nameTestDatabase, testBuses } from '@ticketing/testing'
 import { sql, type Kysely } from 'kysely'
-import type { ChildServer } from '../../src/child-process.js'
 import type { Measurement, Workload } from '../../src/workload.js'
-import { startOrdersService } from './orders-service.js'
+import { startService, type ChildServer } from '../../src/child-process.js'
 import { measurePgbench } from './pgbench.js'
 
 /** Tickets reserved one by one, each exactly once. */
@@ -182,7 +181,7 @@ async function measureOrders() {
   let db: Kysely<OrdersTables> | undefined
   try {
     const { privateJwk, publicJwk } = await generateJwtKeyPair()
-    service = await startOrdersService({
+    service = await startService('orders', {
       DATABASE_URL: database.url,
       NATS_URL: infrastructure.natsUrl,
       EVENTS_NAMESPACE: buses.namespace,

@@ -64,3 +64,11 @@ export {
 export { crossSiteProtection } from './http/cross-site.js'
 export { decodeCursor, encodeCursor, pageOf, type PageCursor } from './http/pagination.js'
 export { MAX_PRICE, PriceSchema, priceDecimalsError, toMajorUnits, toMinorUnits } from './money.js'
+
+// Service wiring
+export {
+  buildServiceApp,
+  openServiceDependencies,
+  type ServiceConfig,
+  type ServiceDependencies,
+} from './service.js'

@@ -5,3 +5,4 @@ export { dropStaleTestDatabases, nameTestDatabase, type TestDatabase } from './s
 export { randomId, testNamespace } from './names.js'
 export { startNatsServer, type PrivateNatsServer } from './nats-server.js'
 export { testRedisPrefix, type TestRedisPrefix } from './redis.js'
+export { testSessions, type TestUser } from './sessions.js'

@@ -1,43 +1,25 @@
 import rateLimit from '@fastify/rate-limit'
 import {
   AccessTokenSigner,
-  allowedOrigins,
-  authentication,
-  busDependency,
-  buildService,
-  databaseDependency,
-  type Bus,
-  type JwtKeys,
+  buildServiceApp,
+  type ServiceDependencies,
   type ServiceInstance,
   type ServiceOptions,
 } from '@ticketing/common'
-import type { Kysely } from 'kysely'
 import type { Config } from './config.js'
 import type { Database } from './db/schema.js'
 import { userRoutes } from './users/user.routes.js'
 
-export interface AppDependencies {
+export interface AppDependencies extends ServiceDependencies<Database> {
   config: Config
-  db: Kysely<Database>
-  bus: Bus
-  keys: JwtKeys
   logger?: ServiceOptions['logger']
 }
 
 /** The auth service as a Fastify instance that never listens: main.ts listens, tests inject. */
 export async function buildApp(deps: AppDependencies): Promise<ServiceInstance> {
-  const { config } = deps
-  const app = buildService({
-    name: 'auth',
-    logger: deps.logger ?? { level: config.LOG_LEVEL },
-    trustProxy: 'loopback,linklocal,uniquelocal',
-    allowedOrigins: allowedOrigins(config),
-  })
-  await app.register(databaseDependency(deps.db as Kysely<unknown>))
-  await app.register(busDependency(deps.bus))
-  await app.register(authentication, { keys: deps.keys, bus: deps.bus, logger: app.log })
+  const app = await buildServiceApp('auth', deps)
   await app.register(rateLimit, { global: false })
-  const ctx = { db: deps.db, config, signer: new AccessTokenSigner(deps.keys) }
+  const ctx = { db: deps.db, config: deps.config, signer: new AccessTokenSigner(deps.keys) }
   await app.register(userRoutes, { prefix: '/api/users', ctx })
   return app
 }

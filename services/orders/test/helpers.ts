@@ -1,15 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import {
-  AccessTokenSigner,
-  createDb,
-  generateJwtKeyPair,
-  loadJwtKeys,
-  newEvent,
-  type AnyCloudEvent,
-  type Bus,
-  type EventData,
-} from '@ticketing/common'
-import { createTestDatabase, testBuses } from '@ticketing/testing'
+import { createDb, newEvent, type AnyCloudEvent, type Bus, type EventData } from '@ticketing/common'
+import { createTestDatabase, testBuses, testSessions } from '@ticketing/testing'
 import { vi } from 'vitest'
 import { buildApp } from '../src/app.js'
 import { readConfig } from '../src/config.js'
@@ -26,17 +17,15 @@ export async function startOrders(env: Record<string, string> = {}) {
   const buses = testBuses()
   const bus = await buses.connect('orders')
   const tickets = await buses.connect('tickets') // plays the tickets service: publishes its events
-  const { privateJwk, publicJwk } = await generateJwtKeyPair()
+  const sessions = await testSessions()
   const config = readConfig({
     DATABASE_URL: database.url,
     EVENTS_NAMESPACE: buses.namespace,
     SWEEP_INTERVAL_SECONDS: '0.2',
     ...env,
   })
-  const keys = await loadJwtKeys({ publicKeys: JSON.stringify([publicJwk]) })
-  const signer = new AccessTokenSigner(await loadJwtKeys({ privateKey: JSON.stringify(privateJwk) }))
   const db = createDb<Database>(database.url, { max: 20 })
-  const app = await buildApp({ config, db, bus, keys, logger: false })
+  const app = await buildApp({ config, db, bus, keys: sessions.keys, logger: false })
   const workers = startWorkers(app, { config, db, bus })
   await app.ready()
 
@@ -47,16 +36,7 @@ export async function startOrders(env: Record<string, string> = {}) {
     config,
     workers,
     /** A signed-in buyer: their id and session cookie. */
-    async buyer() {
-      const id = randomUUID()
-      const session = await signer.sign({
-        userId: id,
-        email: `${id}@example.com`,
-        role: 'user',
-        sessionId: randomUUID(),
-      })
-      return { id, cookies: { session } }
-    },
+    buyer: () => sessions.user(),
     /** Publishes as tickets would, straight to JetStream. */
     async publish(event: AnyCloudEvent) {
       await publishTo(tickets, event)

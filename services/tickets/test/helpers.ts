@@ -1,10 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import {
-  AccessTokenSigner,
   createDb,
   durableName,
-  generateJwtKeyPair,
-  loadJwtKeys,
   newEvent,
   OutboxRelay,
   streamOf,
@@ -14,7 +11,7 @@ import {
   type EventData,
   type EventType,
 } from '@ticketing/common'
-import { createTestDatabase, testBuses } from '@ticketing/testing'
+import { createTestDatabase, testBuses, testSessions } from '@ticketing/testing'
 import { expect, vi } from 'vitest'
 import { buildApp } from '../src/app.js'
 import { readConfig } from '../src/config.js'
@@ -35,12 +32,10 @@ export async function startTickets(env: Record<string, string> = {}) {
   const buses = testBuses()
   const bus = await buses.connect('tickets')
   const orders = await buses.connect('orders') // plays the orders service: publishes its events
-  const { privateJwk, publicJwk } = await generateJwtKeyPair()
+  const sessions = await testSessions()
   const config = readConfig({ DATABASE_URL: database.url, EVENTS_NAMESPACE: buses.namespace, ...env })
-  const keys = await loadJwtKeys({ publicKeys: JSON.stringify([publicJwk]) })
-  const signer = new AccessTokenSigner(await loadJwtKeys({ privateKey: JSON.stringify(privateJwk) }))
   const db = createDb<Database>(database.url, { max: 20 })
-  const app = await buildApp({ config, db, bus, keys, logger: false })
+  const app = await buildApp({ config, db, bus, keys: sessions.keys, logger: false })
   const relay = new OutboxRelay({ db, bus, pollIntervalMs: 200 })
   relay.start()
   app.dependencies.add('outbox-relay', { close: () => relay.stop() })
@@ -90,16 +85,7 @@ export async function startTickets(env: Record<string, string> = {}) {
     consumerInfo,
 
     /** A signed-in user: their id and session cookie, as auth would have issued it. */
-    async user(): Promise<User> {
-      const id = randomUUID()
-      const session = await signer.sign({
-        userId: id,
-        email: `${id}@example.com`,
-        role: 'user',
-        sessionId: randomUUID(),
-      })
-      return { id, cookies: { session } }
-    },
+    user: (): Promise<User> => sessions.user(),
 
     /** Lists a ticket through the API. */
     async createTicket(seller: User, input: { title?: string; price?: number } = {}): Promise<Ticket> {

@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto'
-import { AccessTokenSigner, createDb, generateJwtKeyPair, loadJwtKeys, OutboxRelay } from '@ticketing/common'
-import { createTestDatabase, testBuses, type TestDatabase } from '@ticketing/testing'
+import { createDb, OutboxRelay } from '@ticketing/common'
+import { createTestDatabase, testBuses, testSessions, type TestDatabase } from '@ticketing/testing'
 // Tests may wire services together; the services themselves never import each other.
 import { buildApp as buildOrders } from '../../../services/orders/src/app.js'
 import { readConfig as readOrdersConfig } from '../../../services/orders/src/config.js'
@@ -17,9 +16,8 @@ import { ticketListeners } from '../../../services/tickets/src/events/listeners.
 export async function startMarketplace(ordersEnv: Record<string, string> = {}) {
   const buses = testBuses()
   const databases: TestDatabase[] = []
-  const { privateJwk, publicJwk } = await generateJwtKeyPair()
-  const keys = await loadJwtKeys({ publicKeys: JSON.stringify([publicJwk]) })
-  const signer = new AccessTokenSigner(await loadJwtKeys({ privateKey: JSON.stringify(privateJwk) }))
+  const sessions = await testSessions()
+  const keys = sessions.keys
 
   const ticketsDb = await createTestDatabase('it_tickets', { migrations: ticketsMigrations })
   databases.push(ticketsDb)
@@ -68,16 +66,7 @@ export async function startMarketplace(ordersEnv: Record<string, string> = {}) {
     tickets,
     orders,
     ordersDatabase,
-    async user() {
-      const id = randomUUID()
-      const session = await signer.sign({
-        userId: id,
-        email: `${id}@example.com`,
-        role: 'user',
-        sessionId: randomUUID(),
-      })
-      return { id, cookies: { session } }
-    },
+    user: () => sessions.user(),
     async close() {
       await Promise.all([tickets.close(), orders.close()])
       await buses.cleanup()

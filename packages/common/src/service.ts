@@ -1,0 +1,77 @@
+import type { Kysely } from 'kysely'
+import { loadJwtKeys, type JwtKeys } from './auth/keys.js'
+import { authentication } from './auth/authentication.js'
+import { allowedOrigins } from './config/load-config.js'
+import { createDb } from './db/create-db.js'
+import { databaseDependency } from './db/database.dependency.js'
+import { migrateToLatest } from './db/migrate.js'
+import { busDependency, connectBus, type Bus } from './events/bus.js'
+import type { ServiceName } from './events/contracts.js'
+import { ensureTopology } from './events/topology.js'
+import { buildService, type ServiceInstance, type ServiceOptions } from './http/build-service.js'
+
+/** The configuration every service with a database, the bus and authentication reads (see the env fragments). */
+export interface ServiceConfig {
+  NODE_ENV: 'development' | 'test' | 'production'
+  LOG_LEVEL: string
+  DATABASE_URL: string
+  NATS_URL: string
+  EVENTS_NAMESPACE: string
+  JWT_PUBLIC_KEYS?: string
+  JWT_DEV_KEY_FILE: string
+  PUBLIC_URL: string
+  ALLOWED_ORIGINS: string
+}
+
+export interface ServiceDependencies<DB> {
+  db: Kysely<DB>
+  bus: Bus
+  keys: JwtKeys
+}
+
+/**
+ * What every main.ts does before building its app: migrate its database, open the pool, connect to the bus
+ * and make the namespace's streams and consumers exist, and load the keys to verify (or, for auth, sign)
+ * access tokens with.
+ */
+export async function openServiceDependencies<DB>(options: {
+  service: ServiceName
+  config: ServiceConfig & { JWT_PRIVATE_KEY?: string }
+  migrationsFolder: string
+  poolSize?: number
+  forSigning?: boolean
+}): Promise<ServiceDependencies<DB>> {
+  const { config, service } = options
+  await migrateToLatest(config.DATABASE_URL, options.migrationsFolder)
+  const db = createDb<DB>(config.DATABASE_URL, { applicationName: service, max: options.poolSize })
+  const bus = await connectBus({ url: config.NATS_URL, namespace: config.EVENTS_NAMESPACE, service })
+  await ensureTopology(bus)
+  const keys = await loadJwtKeys({
+    privateKey: config.JWT_PRIVATE_KEY,
+    publicKeys: config.JWT_PUBLIC_KEYS,
+    developmentKeyFile: config.NODE_ENV === 'production' ? undefined : config.JWT_DEV_KEY_FILE,
+    forSigning: options.forSigning,
+  })
+  return { db, bus, keys }
+}
+
+/**
+ * A service's app before its routes: the HTTP kit, its database and bus as dependencies (ready checks, closed
+ * on shutdown) and authentication with the revocation list. Behind the gateway or ingress, on a private
+ * network, so X-Forwarded-* from there is believed.
+ */
+export async function buildServiceApp<DB>(
+  name: ServiceName,
+  deps: ServiceDependencies<DB> & { config: ServiceConfig; logger?: ServiceOptions['logger'] },
+): Promise<ServiceInstance> {
+  const app = buildService({
+    name,
+    logger: deps.logger ?? { level: deps.config.LOG_LEVEL },
+    trustProxy: 'loopback,linklocal,uniquelocal',
+    allowedOrigins: allowedOrigins(deps.config),
+  })
+  await app.register(databaseDependency(deps.db as Kysely<unknown>))
+  await app.register(busDependency(deps.bus))
+  await app.register(authentication, { keys: deps.keys, bus: deps.bus, logger: app.log })
+  return app
+}
