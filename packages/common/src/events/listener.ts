@@ -23,7 +23,12 @@ export interface HandledEvent {
 
 export interface EventListenersOptions<DB extends EventTables> {
   bus: Bus
-  db: Kysely<DB>
+  /**
+   * The service's database, for the handler's transaction and processed_events. A service without one
+   * (expiration keeps its state in Redis) leaves it out: its handlers get no transaction and must be
+   * idempotent on their own, and invalid messages are logged rather than kept in dead_letters.
+   */
+  db?: Kysely<DB>
   logger?: EventLogger
   /** Messages of one event type handled at once by this instance. */
   concurrency?: number
@@ -136,17 +141,7 @@ export class EventListeners<DB extends EventTables> {
     }
 
     try {
-      const applied = await inTransaction(this.#options.db, async (trx) => {
-        const inserted = await (trx as unknown as Transaction<EventTables>)
-          .insertInto('processed_events')
-          .values({ consumer, event_id: event.id })
-          .onConflict((conflict) => conflict.doNothing())
-          .returning('event_id')
-          .executeTakeFirst()
-        if (!inserted) return false // already applied: a redelivery or a republish
-        await handler(event, trx)
-        return true
-      })
+      const applied = await this.#apply(consumer, event, handler)
       message.ack()
       if (applied) {
         const lagMs = Date.now() - Date.parse(event.time)
@@ -164,8 +159,39 @@ export class EventListeners<DB extends EventTables> {
     }
   }
 
+  /**
+   * Runs the handler for an event once: in one transaction with its processed_events row, or, for a service
+   * without a database, as it is. False when it had already been applied.
+   */
+  async #apply(consumer: string, event: CloudEvent, handler: EventHandler<EventType, DB>): Promise<boolean> {
+    const { db } = this.#options
+    if (!db) {
+      await handler(event, undefined as never)
+      return true
+    }
+    return inTransaction(db, async (trx) => {
+      const inserted = await (trx as unknown as Transaction<EventTables>)
+        .insertInto('processed_events')
+        .values({ consumer, event_id: event.id })
+        .onConflict((conflict) => conflict.doNothing())
+        .returning('event_id')
+        .executeTakeFirst()
+      if (!inserted) return false // already applied: a redelivery or a republish
+      await handler(event, trx)
+      return true
+    })
+  }
+
   async #deadLetter(consumer: string, message: JsMsg, error: unknown): Promise<void> {
     const payload = Buffer.from(message.data).toString('utf8')
+    if (!this.#options.db) {
+      this.#logger.error(
+        { consumer, subject: message.subject, err: error, payload },
+        'events: invalid message dropped',
+      )
+      message.term()
+      return
+    }
     try {
       await (this.#options.db as unknown as Kysely<EventTables>)
         .insertInto('dead_letters')

@@ -199,6 +199,24 @@ describe('event listeners', () => {
     await Promise.all(instances.map((instance) => instance.stop()))
   })
 
+  it('runs without a database for a service that keeps no state in one, dropping what it cannot read', async () => {
+    const expirationBus = await harness.buses.connect('expiration')
+    const seen: string[] = []
+    const stateless = new EventListeners({ bus: expirationBus }).on('order.completed', async (event) => {
+      seen.push(event.data.id)
+    })
+    stateless.start()
+    await publishDirect(bus, { type: 'order.completed', raw: 'not json' })
+    const completed = newEvent(
+      'order.completed',
+      { id: randomUUID(), version: 1, ticket: { id: randomUUID() } },
+      '/orders',
+    )
+    await publishDirect(bus, completed)
+    await vi.waitFor(() => expect(seen).toEqual([completed.data.id]), { timeout: 5_000 })
+    await stateless.stop()
+  })
+
   it('waits for handlers in flight when it stops', async () => {
     const events: string[] = []
     let started: (event: CloudEvent) => void
