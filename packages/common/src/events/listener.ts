@@ -33,7 +33,14 @@ export interface EventListenersOptions<DB extends EventTables> {
   /** Messages of one event type handled at once by this instance. */
   concurrency?: number
   onHandled?: (event: HandledEvent) => void
+  /**
+   * How long processed_events rows are kept. Long after JetStream could redeliver an acknowledged event or
+   * the outbox republish one, they only take space.
+   */
+  retainProcessedMs?: number
 }
+
+const PURGE_PROCESSED_EVERY_MS = 3_600_000
 
 /** How long a message waits before redelivery after its n-th failed attempt. */
 const redeliveryDelayMs = (deliveries: number) => backoffMs(deliveries, 10_000)
@@ -55,6 +62,7 @@ export class EventListeners<DB extends EventTables> {
   readonly #open = new Set<{ close(): Promise<void | Error> }>()
   readonly #pauses = new Set<Sleeper>()
   #stopped = false
+  #purging: NodeJS.Timeout | undefined
 
   constructor(options: EventListenersOptions<DB>) {
     this.#options = options
@@ -75,10 +83,31 @@ export class EventListeners<DB extends EventTables> {
 
   start(): void {
     for (const [type, handler] of this.#handlers) this.#loops.push(this.#consume(type, handler))
+    if (this.#options.db) {
+      this.#purging = setInterval(() => void this.purgeProcessed(), PURGE_PROCESSED_EVERY_MS).unref()
+    }
+  }
+
+  /** Deletes processed_events rows older than the retention (7 days by default); returns how many. */
+  async purgeProcessed(now = Date.now()): Promise<number> {
+    const db = this.#options.db as Kysely<EventTables> | undefined
+    if (!db) return 0
+    const before = new Date(now - (this.#options.retainProcessedMs ?? 7 * 24 * 3_600_000))
+    try {
+      const result = await db
+        .deleteFrom('processed_events')
+        .where('processed_at', '<', before)
+        .executeTakeFirst()
+      return Number(result.numDeletedRows)
+    } catch (error) {
+      this.#logger.error({ err: error }, 'events: purging processed_events failed')
+      return 0
+    }
   }
 
   async stop(): Promise<void> {
     this.#stopped = true
+    clearInterval(this.#purging)
     for (const pause of this.#pauses) pause.wake()
     await Promise.all([...this.#open].map((messages) => messages.close()))
     await Promise.all(this.#loops)

@@ -217,6 +217,14 @@ describe('event listeners', () => {
     await stateless.stop()
   })
 
+  it('forgets processed events after the retention, not before', async () => {
+    const listeners = new EventListeners({ bus, db: harness.db, retainProcessedMs: 60_000 })
+    const before = await count(harness.db, 'processed_events')
+    expect(before).toBeGreaterThan(0)
+    expect(await listeners.purgeProcessed()).toBe(0)
+    expect(await listeners.purgeProcessed(Date.now() + 120_000)).toBe(before)
+  })
+
   it('waits for handlers in flight when it stops', async () => {
     const events: string[] = []
     let started: (event: CloudEvent) => void
