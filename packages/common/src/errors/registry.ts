@@ -41,6 +41,12 @@ export const errorRegistry = {
   ORDER_COMPLETE: { status: 400, message: 'A completed order cannot be cancelled' },
   IDEMPOTENCY_KEY_REUSED: { status: 400, message: 'This Idempotency-Key was used for a different request' },
 
+  // payments
+  ORDER_CANCELLED: { status: 400, message: 'This order was cancelled' },
+  ORDER_EXPIRED: { status: 400, message: 'This order has expired' },
+  ORDER_ALREADY_PAID: { status: 400, message: 'This order has already been paid' },
+  PAYMENT_DECLINED: { status: 402, message: 'Your card was declined' },
+
   // Ours
   INTERNAL: { status: 500, message: 'Something went wrong on our side' },
   NOT_READY: { status: 503, message: 'The service is not ready' },
