@@ -1,0 +1,20 @@
+import { connectBus, ensureTopology, runService } from '@ticketing/common'
+import { buildApp } from './app.js'
+import { readConfig } from './config.js'
+import { connectRedis } from './redis.js'
+import { startWorkers } from './workers.js'
+
+runService(async () => {
+  const config = readConfig()
+  const redis = connectRedis(config.REDIS_URL)
+  const bus = await connectBus({
+    url: config.NATS_URL,
+    namespace: config.EVENTS_NAMESPACE,
+    service: 'expiration',
+  })
+  await ensureTopology(bus)
+  const app = await buildApp({ config, bus, redis })
+  startWorkers(app, { config, bus, redis })
+  await app.listen({ port: config.PORT, host: config.HOST })
+  return app
+})

@@ -1,0 +1,21 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { ServiceInstance } from '@ticketing/common'
+import { expirationEnvironment, type ExpirationEnvironment } from './helpers.js'
+
+describe('health', () => {
+  let env: ExpirationEnvironment
+  let app: ServiceInstance
+  beforeAll(async () => {
+    env = await expirationEnvironment()
+    app = await env.start()
+  })
+  afterAll(() => env.cleanup())
+
+  it('/healthz and /readyz answer 200 with Redis and NATS up', async () => {
+    const health = await app.inject({ method: 'GET', url: '/healthz' })
+    expect(health.statusCode).toBe(200)
+    const ready = await app.inject({ method: 'GET', url: '/readyz' })
+    expect(ready.statusCode).toBe(200)
+    expect(ready.json()).toEqual({ status: 'ready' })
+  })
+})
