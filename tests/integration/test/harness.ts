@@ -1,6 +1,18 @@
 import { createDb, OutboxRelay } from '@ticketing/common'
-import { createTestDatabase, testBuses, testSessions, type TestDatabase } from '@ticketing/testing'
+import {
+  createTestDatabase,
+  infrastructure,
+  testBuses,
+  testRedisPrefix,
+  testSessions,
+  type TestBuses,
+  type TestDatabase,
+} from '@ticketing/testing'
 // Tests may wire services together; the services themselves never import each other.
+import { buildApp as buildExpiration } from '../../../services/expiration/src/app.js'
+import { readConfig as readExpirationConfig } from '../../../services/expiration/src/config.js'
+import { connectRedis } from '../../../services/expiration/src/redis.js'
+import { startWorkers as startExpirationWorkers } from '../../../services/expiration/src/workers.js'
 import { buildApp as buildOrders } from '../../../services/orders/src/app.js'
 import { readConfig as readOrdersConfig } from '../../../services/orders/src/config.js'
 import { migrationsFolder as ordersMigrations } from '../../../services/orders/src/db/migrate.js'
@@ -12,8 +24,14 @@ import { migrationsFolder as ticketsMigrations } from '../../../services/tickets
 import type { Database as TicketsDatabase } from '../../../services/tickets/src/db/schema.js'
 import { ticketListeners } from '../../../services/tickets/src/events/listeners.js'
 
-/** tickets and orders, each with its own database, on one events namespace, as they run in production. */
-export async function startMarketplace(ordersEnv: Record<string, string> = {}) {
+/**
+ * tickets and orders, each with its own database, and optionally expiration with a Redis prefix of its own,
+ * on one events namespace, as they run in production.
+ */
+export async function startMarketplace(
+  ordersEnv: Record<string, string> = {},
+  options: { expiration?: boolean } = {},
+) {
   const buses = testBuses()
   const databases: TestDatabase[] = []
   const sessions = await testSessions()
@@ -61,18 +79,31 @@ export async function startMarketplace(ordersEnv: Record<string, string> = {}) {
   })
   startOrdersWorkers(orders, { config: ordersConfig, db: ordersDatabase, bus: ordersBus })
 
-  await Promise.all([tickets.ready(), orders.ready()])
+  const redisPrefix = testRedisPrefix()
+  const expiration = options.expiration ? await startExpiration(buses, redisPrefix.prefix) : undefined
+
+  await Promise.all([tickets.ready(), orders.ready(), expiration?.ready()])
   return {
     tickets,
     orders,
     ordersDatabase,
     user: () => sessions.user(),
     async close() {
-      await Promise.all([tickets.close(), orders.close()])
+      await Promise.all([tickets.close(), orders.close(), expiration?.close()])
       await buses.cleanup()
+      await redisPrefix.clear()
       await Promise.all(databases.map((database) => database.drop()))
     },
   }
 }
 
 export type Marketplace = Awaited<ReturnType<typeof startMarketplace>>
+
+async function startExpiration(buses: TestBuses, prefix: string) {
+  const config = readExpirationConfig({ EVENTS_NAMESPACE: buses.namespace, QUEUE_PREFIX: prefix })
+  const bus = await buses.connect('expiration')
+  const redis = connectRedis(infrastructure.redisUrl)
+  const app = await buildExpiration({ config, bus, redis, logger: false })
+  startExpirationWorkers(app, { config, bus, redis })
+  return app
+}

@@ -185,3 +185,72 @@ describe('a hold that runs out with no expiration timer', () => {
     expect(list.map((t) => t.id)).toContain(ticket.id)
   })
 })
+
+describe('a 2-second hold with expiration running', () => {
+  let market: Marketplace
+  beforeAll(
+    async () =>
+      (market = await startMarketplace(
+        { ORDER_HOLD_SECONDS: '2', SWEEP_GRACE_SECONDS: '60' },
+        { expiration: true },
+      )),
+  )
+  afterAll(() => market.close())
+
+  it('cancels the unpaid order within 2 s after expiresAt, and the ticket is available again', async () => {
+    const seller = await market.user()
+    const listed = await market.tickets.inject({
+      method: 'POST',
+      url: '/api/tickets',
+      payload: { title: 'Gig', price: 5 },
+      cookies: seller.cookies,
+    })
+    const ticket = listed.json<Ticket>()
+    const buyer = await market.user()
+    let placed: (Order & { expiresAt: string }) | undefined
+    await vi.waitFor(async () => {
+      const response = await market.orders.inject({
+        method: 'POST',
+        url: '/api/orders',
+        payload: { ticketId: ticket.id },
+        cookies: buyer.cookies,
+      })
+      expect(response.statusCode).toBe(201)
+      placed = response.json()
+    })
+    const expiresAt = Date.parse(placed!.expiresAt)
+    await vi.waitFor(async () =>
+      expect((await market.tickets.inject({ url: `/api/tickets/${ticket.id}` })).json<Ticket>().orderId).toBe(
+        placed!.id,
+      ),
+    )
+
+    await vi.waitFor(
+      async () => {
+        const order = (
+          await market.orders.inject({ url: `/api/orders/${placed!.id}`, cookies: buyer.cookies })
+        ).json<Order>()
+        expect(order.status).toBe('cancelled')
+      },
+      { timeout: 10_000, interval: 50 },
+    )
+    const cancelledAfterMs = Date.now() - expiresAt
+    expect(cancelledAfterMs).toBeGreaterThanOrEqual(0)
+    expect(cancelledAfterMs).toBeLessThan(2_000)
+    const reason = await market.ordersDatabase
+      .selectFrom('orders')
+      .select('cancel_reason')
+      .where('id', '=', placed!.id)
+      .executeTakeFirstOrThrow()
+    expect(reason.cancel_reason).toBe('expired') // by expiration, not the sweeper (60 s grace)
+
+    await vi.waitFor(async () =>
+      expect(
+        (await market.tickets.inject({ url: `/api/tickets/${ticket.id}` })).json<Ticket>().orderId,
+      ).toBeUndefined(),
+    )
+    expect(
+      (await market.tickets.inject({ url: '/api/tickets' })).json<Ticket[]>().map((t) => t.id),
+    ).toContain(ticket.id)
+  })
+})
