@@ -1,0 +1,10 @@
+import type { Kysely } from 'kysely'
+import type { Config } from './config.js'
+import type { Database } from './db/schema.js'
+import type { PaymentGateway } from './gateways/payment-gateway.js'
+
+export interface PaymentsContext {
+  db: Kysely<Database>
+  config: Config
+  gateway: PaymentGateway
+}

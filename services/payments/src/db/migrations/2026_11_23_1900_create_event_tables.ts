@@ -1,0 +1,3 @@
+import { eventTablesV1 } from '@ticketing/common'
+
+export const { up, down } = eventTablesV1

@@ -1,0 +1,20 @@
+import { ConfigError } from '@ticketing/common'
+import { describe, expect, it } from 'vitest'
+import { readConfig } from '../src/config.js'
+import { createGateway } from '../src/gateways/create-gateway.js'
+import { SandboxGateway } from '../src/gateways/sandbox-gateway.js'
+import { StripeGateway } from '../src/gateways/stripe-gateway.js'
+
+describe('choosing the payment gateway', () => {
+  const env = { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/payments' }
+
+  it('is the sandbox unless PAYMENT_GATEWAY says stripe', () => {
+    expect(createGateway(readConfig(env))).toBeInstanceOf(SandboxGateway)
+    const stripe = readConfig({ ...env, PAYMENT_GATEWAY: 'stripe', STRIPE_SECRET_KEY: 'sk_test_x' })
+    expect(createGateway(stripe)).toBeInstanceOf(StripeGateway)
+  })
+
+  it('refuses to start with Stripe but no secret key', () => {
+    expect(() => readConfig({ ...env, PAYMENT_GATEWAY: 'stripe' })).toThrow(ConfigError)
+  })
+})

@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startPayments, type PaymentsHarness } from './helpers.js'
+
+describe('POST /api/payments', () => {
+  let payments: PaymentsHarness
+  beforeAll(async () => (payments = await startPayments()))
+  afterAll(() => payments.close())
+
+  const paymentsOf = (orderId: string) =>
+    payments.db.selectFrom('payments').selectAll().where('order_id', '=', orderId).execute()
+
+  it('charges the order’s price, records the payment and announces it', async () => {
+    const buyer = await payments.buyer()
+    const order = await payments.placeOrder(buyer.id)
+    const response = await payments.pay(order.id, 'tok_visa', buyer.cookies)
+    expect(response.statusCode).toBe(201)
+    const { id } = response.json()
+    expect(response.json()).toEqual({ id: expect.any(String) })
+    const [row] = await paymentsOf(order.id)
+    expect(row).toMatchObject({ id, amount: 2500, currency: 'USD', status: 'succeeded' })
+    expect(payments.chargesFor(order.id)).toEqual({ made: [row!.gateway_charge_id], refunded: [] })
+    expect(await payments.outbox('payment.created')).toContainEqual({
+      id,
+      orderId: order.id,
+      amount: 2500,
+      currency: 'USD',
+      gatewayChargeId: row!.gateway_charge_id,
+    })
+  })
+
+  it('answers 400 to a second payment for the same order, without charging again', async () => {
+    const buyer = await payments.buyer()
+    const order = await payments.placeOrder(buyer.id)
+    expect((await payments.pay(order.id, 'tok_visa', buyer.cookies)).statusCode).toBe(201)
+    const second = await payments.pay(order.id, 'tok_visa', buyer.cookies)
+    expect(second.statusCode).toBe(400)
+    expect(second.json()).toEqual({ errors: [{ message: 'This order has already been paid' }] })
+    expect(await paymentsOf(order.id)).toHaveLength(1)
+    expect(payments.chargesFor(order.id).made).toHaveLength(1)
+  })
+
+  it('keeps exactly one charge when payments for one order race: the losers are refunded', async () => {
+    const buyer = await payments.buyer()
+    const order = await payments.placeOrder(buyer.id)
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => payments.pay(order.id, 'tok_visa', buyer.cookies)),
+    )
+    const statuses = answers.map((answer) => answer.statusCode)
+    expect(statuses.filter((status) => status === 201)).toHaveLength(1)
+    expect(statuses.filter((status) => status === 400)).toHaveLength(9)
+    const rows = await paymentsOf(order.id)
+    expect(rows).toHaveLength(1)
+    const { made, refunded } = payments.chargesFor(order.id)
+    expect(made.length).toBeGreaterThan(1) // several got past the check before the first insert: the race ran
+    expect(made.filter((id) => !refunded.includes(id))).toEqual([rows[0]!.gateway_charge_id])
+  })
+
+  it('answers 400 for a cancelled order and for an expired one, charging nothing', async () => {
+    const buyer = await payments.buyer()
+    const cancelled = await payments.placeOrder(buyer.id)
+    await payments.cancelOrder(cancelled)
+    const answer = await payments.pay(cancelled.id, 'tok_visa', buyer.cookies)
+    expect(answer.statusCode).toBe(400)
+    expect(answer.json()).toEqual({ errors: [{ message: 'This order was cancelled' }] })
+
+    // Past its expiry but not cancelled yet: orders has not caught up, the hold is over all the same.
+    const expired = await payments.placeOrder(buyer.id, {
+      expiresAt: new Date(Date.now() - 1000).toISOString(),
+    })
+    const late = await payments.pay(expired.id, 'tok_visa', buyer.cookies)
+    expect(late.statusCode).toBe(400)
+    expect(late.json()).toEqual({ errors: [{ message: 'This order has expired' }] })
+    expect(payments.chargesFor(cancelled.id).made).toEqual([])
+    expect(payments.chargesFor(expired.id).made).toEqual([])
+  })
+
+  it('answers 401 signed out or for someone else’s order, 404 for an unknown one, 400 for bad input', async () => {
+    const buyer = await payments.buyer()
+    const order = await payments.placeOrder(buyer.id)
+    expect((await payments.pay(order.id, 'tok_visa')).statusCode).toBe(401)
+    const stranger = await payments.buyer()
+    const theirs = await payments.pay(order.id, 'tok_visa', stranger.cookies)
+    expect(theirs.statusCode).toBe(401)
+    expect(theirs.json()).toEqual({ errors: [{ message: 'This belongs to someone else' }] })
+    const missing = await payments.pay(randomUUID(), 'tok_visa', buyer.cookies)
+    expect(missing.statusCode).toBe(404)
+    expect(missing.json()).toEqual({ errors: [{ message: 'Order not found' }] })
+
+    const malformed = await payments.pay('nope', 'tok_visa', buyer.cookies)
+    expect(malformed.statusCode).toBe(400)
+    expect(malformed.json()).toEqual({
+      errors: [{ field: 'orderId', message: 'Order id must be a valid id' }],
+    })
+    const noToken = await payments.pay(order.id, '', buyer.cookies)
+    expect(noToken.statusCode).toBe(400)
+    expect(noToken.json().errors[0].field).toBe('token')
+    expect(payments.chargesFor(order.id).made).toEqual([])
+  })
+
+  it('answers 402 for a declined card and leaves the order payable with another', async () => {
+    const buyer = await payments.buyer()
+    const order = await payments.placeOrder(buyer.id)
+    for (const token of ['tok_chargeDeclined', 'tok_chargeDeclinedInsufficientFunds', 'tok_made_up']) {
+      const declined = await payments.pay(order.id, token, buyer.cookies)
+      expect(declined.statusCode).toBe(402)
+      expect(declined.json()).toEqual({ errors: [{ message: 'Your card was declined' }] })
+    }
+    expect(await paymentsOf(order.id)).toEqual([])
+    expect((await payments.pay(order.id, 'tok_visa', buyer.cookies)).statusCode).toBe(201)
+  })
+})
