@@ -1,4 +1,4 @@
-import { createDb, OutboxRelay } from '@ticketing/common'
+import { createDb, OutboxRelay, type JwtKeys } from '@ticketing/common'
 import {
   createTestDatabase,
   infrastructure,
@@ -13,6 +13,12 @@ import { buildApp as buildExpiration } from '../../../services/expiration/src/ap
 import { readConfig as readExpirationConfig } from '../../../services/expiration/src/config.js'
 import { connectRedis } from '../../../services/expiration/src/redis.js'
 import { startWorkers as startExpirationWorkers } from '../../../services/expiration/src/workers.js'
+import { buildApp as buildPayments } from '../../../services/payments/src/app.js'
+import { readConfig as readPaymentsConfig } from '../../../services/payments/src/config.js'
+import { migrationsFolder as paymentsMigrations } from '../../../services/payments/src/db/migrate.js'
+import type { Database as PaymentsDatabase } from '../../../services/payments/src/db/schema.js'
+import { SandboxGateway } from '../../../services/payments/src/gateways/sandbox-gateway.js'
+import { startWorkers as startPaymentsWorkers } from '../../../services/payments/src/workers.js'
 import { buildApp as buildOrders } from '../../../services/orders/src/app.js'
 import { readConfig as readOrdersConfig } from '../../../services/orders/src/config.js'
 import { migrationsFolder as ordersMigrations } from '../../../services/orders/src/db/migrate.js'
@@ -30,7 +36,7 @@ import { ticketListeners } from '../../../services/tickets/src/events/listeners.
  */
 export async function startMarketplace(
   ordersEnv: Record<string, string> = {},
-  options: { expiration?: boolean } = {},
+  options: { expiration?: boolean; payments?: boolean } = {},
 ) {
   const buses = testBuses()
   const databases: TestDatabase[] = []
@@ -81,15 +87,17 @@ export async function startMarketplace(
 
   const redisPrefix = testRedisPrefix()
   const expiration = options.expiration ? await startExpiration(buses, redisPrefix.prefix) : undefined
+  const payments = options.payments ? await startPayments(buses, keys, databases) : undefined
 
-  await Promise.all([tickets.ready(), orders.ready(), expiration?.ready()])
+  await Promise.all([tickets.ready(), orders.ready(), expiration?.ready(), payments?.app.ready()])
   return {
     tickets,
     orders,
     ordersDatabase,
+    payments,
     user: () => sessions.user(),
     async close() {
-      await Promise.all([tickets.close(), orders.close(), expiration?.close()])
+      await Promise.all([tickets.close(), orders.close(), expiration?.close(), payments?.app.close()])
       await buses.cleanup()
       await redisPrefix.clear()
       await Promise.all(databases.map((database) => database.drop()))
@@ -106,4 +114,16 @@ async function startExpiration(buses: TestBuses, prefix: string) {
   const app = await buildExpiration({ config, bus, redis, logger: false })
   startExpirationWorkers(app, { config, bus, redis })
   return app
+}
+
+async function startPayments(buses: TestBuses, keys: JwtKeys, databases: TestDatabase[]) {
+  const database = await createTestDatabase('it_payments', { migrations: paymentsMigrations })
+  databases.push(database)
+  const config = readPaymentsConfig({ DATABASE_URL: database.url, EVENTS_NAMESPACE: buses.namespace })
+  const bus = await buses.connect('payments')
+  const db = createDb<PaymentsDatabase>(database.url, { max: 20 })
+  const gateway = new SandboxGateway()
+  const app = await buildPayments({ config, db, bus, keys, gateway, logger: false })
+  startPaymentsWorkers(app, { db, bus, gateway })
+  return { app, db }
 }
