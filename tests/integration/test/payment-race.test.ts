@@ -101,8 +101,9 @@ describe('a payment racing the expiry of its order', () => {
         { timeout: 15_000, interval: 100 },
       )
     }
-    // Both ends happen across the offsets; which ones, the timing decides.
-    console.log('OUTCOMES', [...outcomes])
-    expect(outcomes.size).toBeGreaterThan(0)
+    // Paying 100 ms early completes, 100 ms late is refused: the offsets span both ends. Whether a charge
+    // made just in time is kept or refunded, the timing decides; both have been seen.
+    expect(outcomes).toContain('complete after a charge')
+    expect([...outcomes].some((outcome) => outcome.startsWith('cancelled'))).toBe(true)
   })
 })
