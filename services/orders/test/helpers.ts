@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import { createDb, newEvent, type AnyCloudEvent, type Bus, type EventData } from '@ticketing/common'
-import { createTestDatabase, testBuses, testSessions } from '@ticketing/testing'
+import { createDb, newEvent, type AnyCloudEvent, type EventType, type EventData } from '@ticketing/common'
+import { createTestDatabase, outboxEvents, publishEvent, testBuses, testSessions } from '@ticketing/testing'
 import { vi } from 'vitest'
 import { buildApp } from '../src/app.js'
 import { readConfig } from '../src/config.js'
@@ -39,7 +39,7 @@ export async function startOrders(env: Record<string, string> = {}) {
     buyer: () => sessions.user(),
     /** Publishes as tickets would, straight to JetStream. */
     async publish(event: AnyCloudEvent) {
-      await publishTo(tickets, event)
+      await publishEvent(tickets, event)
     },
     /** A ticket as tickets announces it, waited for until the replica has it. */
     async listTicket(overrides: Partial<EventData<'ticket.created'>> = {}) {
@@ -52,7 +52,7 @@ export async function startOrders(env: Record<string, string> = {}) {
         userId: randomUUID(),
         ...overrides,
       }
-      await publishTo(tickets, newEvent('ticket.created', ticket, '/tickets'))
+      await publishEvent(tickets, newEvent('ticket.created', ticket, '/tickets'))
       await vi.waitFor(
         async () => {
           const row = await db
@@ -66,15 +66,7 @@ export async function startOrders(env: Record<string, string> = {}) {
       )
       return ticket
     },
-    async outbox(type: string) {
-      const rows = await db
-        .selectFrom('outbox')
-        .select('data')
-        .where('type', '=', type)
-        .orderBy('seq')
-        .execute()
-      return rows.map((row) => row.data as Record<string, unknown>)
-    },
+    outbox: (type: EventType) => outboxEvents(db, type),
     async close() {
       await app.close()
       await buses.cleanup()
@@ -84,7 +76,3 @@ export async function startOrders(env: Record<string, string> = {}) {
 }
 
 export type OrdersHarness = Awaited<ReturnType<typeof startOrders>>
-
-async function publishTo(bus: Bus, event: AnyCloudEvent) {
-  await bus.js.publish(bus.subject(event.type), JSON.stringify(event), { msgID: event.id })
-}

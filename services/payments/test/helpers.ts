@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import { createDb, newEvent, type AnyCloudEvent, type Bus, type EventData } from '@ticketing/common'
-import { createTestDatabase, testBuses, testSessions } from '@ticketing/testing'
+import { createDb, newEvent, type AnyCloudEvent, type EventType, type EventData } from '@ticketing/common'
+import { createTestDatabase, outboxEvents, publishEvent, testBuses, testSessions } from '@ticketing/testing'
 import { vi } from 'vitest'
 import { buildApp } from '../src/app.js'
 import { readConfig } from '../src/config.js'
@@ -52,7 +52,7 @@ export async function startPayments(env: Record<string, string> = {}) {
     buyer: () => sessions.user(),
     /** Publishes as orders would, straight to JetStream. */
     async publish(event: AnyCloudEvent) {
-      await publishTo(orders, event)
+      await publishEvent(orders, event)
     },
     /** An order as orders announces it, waited for until the replica has it. */
     async placeOrder(userId: string, overrides: Partial<EventData<'order.created'>> = {}) {
@@ -65,7 +65,7 @@ export async function startPayments(env: Record<string, string> = {}) {
         ticket: { id: randomUUID(), version: 1, price: 2500, currency: 'USD' },
         ...overrides,
       }
-      await publishTo(orders, newEvent('order.created', order, '/orders'))
+      await publishEvent(orders, newEvent('order.created', order, '/orders'))
       await replicated(order.id, order.version)
       return order
     },
@@ -77,7 +77,7 @@ export async function startPayments(env: Record<string, string> = {}) {
         ticket: { id: order.ticket.id },
         reason: 'user',
       }
-      await publishTo(orders, newEvent('order.cancelled', cancelled, '/orders'))
+      await publishEvent(orders, newEvent('order.cancelled', cancelled, '/orders'))
       await replicated(order.id, 1)
     },
     pay(orderId: unknown, token: unknown, cookies?: Record<string, string>) {
@@ -88,15 +88,7 @@ export async function startPayments(env: Record<string, string> = {}) {
       const ids = [...gateway.charges].filter(([, charge]) => charge.orderId === orderId).map(([id]) => id)
       return { made: ids, refunded: ids.filter((id) => gateway.refunds.has(id)) }
     },
-    async outbox(type: string) {
-      const rows = await db
-        .selectFrom('outbox')
-        .select('data')
-        .where('type', '=', type)
-        .orderBy('seq')
-        .execute()
-      return rows.map((row) => row.data as Record<string, unknown>)
-    },
+    outbox: (type: EventType) => outboxEvents(db, type),
     async close() {
       await app.close()
       await buses.cleanup()
@@ -106,7 +98,3 @@ export async function startPayments(env: Record<string, string> = {}) {
 }
 
 export type PaymentsHarness = Awaited<ReturnType<typeof startPayments>>
-
-async function publishTo(bus: Bus, event: AnyCloudEvent) {
-  await bus.js.publish(bus.subject(event.type), JSON.stringify(event), { msgID: event.id })
-}

@@ -8,10 +8,9 @@ import {
   toMinorUnits,
   type AnyCloudEvent,
   type CloudEvent,
-  type EventData,
   type EventType,
 } from '@ticketing/common'
-import { createTestDatabase, testBuses, testSessions } from '@ticketing/testing'
+import { createTestDatabase, outboxEvents, publishEvent, testBuses, testSessions } from '@ticketing/testing'
 import { expect, vi } from 'vitest'
 import { buildApp } from '../src/app.js'
 import { readConfig } from '../src/config.js'
@@ -45,9 +44,7 @@ export async function startTickets(env: Record<string, string> = {}) {
   await app.ready()
 
   /** Publishes as orders would, straight to JetStream (the event id is the Nats-Msg-Id). */
-  async function publish(event: AnyCloudEvent, msgID = event.id) {
-    await orders.js.publish(orders.subject(event.type), JSON.stringify(event), { msgID })
-  }
+  const publish = (event: AnyCloudEvent, msgID = event.id) => publishEvent(orders, event, msgID)
 
   async function ticket(id: string): Promise<Ticket> {
     const response = await app.inject({ url: `/api/tickets/${id}` })
@@ -56,15 +53,7 @@ export async function startTickets(env: Record<string, string> = {}) {
   }
 
   /** The data of the events of one type in the outbox, oldest first. */
-  async function outbox<T extends EventType>(type: T): Promise<EventData<T>[]> {
-    const rows = await db
-      .selectFrom('outbox')
-      .select('data')
-      .where('type', '=', type)
-      .orderBy('seq')
-      .execute()
-    return rows.map((row) => row.data as EventData<T>)
-  }
+  const outbox = <T extends EventType>(type: T) => outboxEvents(db, type)
 
   /** Waits for an asynchronous outcome (a listener's) to hold. */
   const eventually = (assertion: () => Promise<void> | void) => vi.waitFor(assertion, EVENTUALLY)
