@@ -25,7 +25,7 @@ export {
 } from './config/load-config.js'
 
 // HTTP kit
-export { buildService, type ServiceInstance, type ServiceOptions } from './http/build-service.js'
+export { buildService, requestId, type ServiceInstance, type ServiceOptions } from './http/build-service.js'
 export { Dependencies, dependency, type DependencyHooks, type ReadinessCheck } from './http/dependencies.js'
 export { errorHandler, notFoundHandler } from './http/error-handler.js'
 

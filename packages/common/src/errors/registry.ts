@@ -50,6 +50,8 @@ export const errorRegistry = {
   // Ours
   INTERNAL: { status: 500, message: 'Something went wrong on our side' },
   NOT_READY: { status: 503, message: 'The service is not ready' },
+  UPSTREAM_UNAVAILABLE: { status: 503, message: 'This part of the site is not answering; try again shortly' },
+  UPSTREAM_TIMEOUT: { status: 504, message: 'This part of the site took too long to answer; try again' },
 } as const satisfies Record<string, ErrorSpec>
 
 export interface ErrorSpec {

@@ -38,7 +38,7 @@ export interface ServiceOptions {
 const REQUEST_ID = /^[\w.:-]{1,128}$/
 
 /** Keeps the id the gateway gave a request, so one id follows it through every log; otherwise makes one. */
-function requestId(request: IncomingMessage): string {
+export function requestId(request: IncomingMessage): string {
   const given = request.headers['x-request-id']
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
 }

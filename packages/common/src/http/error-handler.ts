@@ -16,6 +16,15 @@ const fastifyCodes: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'VALIDATION_FAILED',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'INVALID_JSON',
   FST_ERR_CTP_INVALID_JSON_BODY: 'INVALID_JSON',
+  // The gateway's proxy (@fastify/reply-from), when a service is down or slow.
+  FST_REPLY_FROM_SERVICE_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
+  FST_REPLY_FROM_BAD_GATEWAY: 'UPSTREAM_UNAVAILABLE',
+  ECONNREFUSED: 'UPSTREAM_UNAVAILABLE',
+  ECONNRESET: 'UPSTREAM_UNAVAILABLE',
+  ENOTFOUND: 'UPSTREAM_UNAVAILABLE',
+  FST_REPLY_FROM_TIMEOUT: 'UPSTREAM_TIMEOUT',
+  FST_REPLY_FROM_GATEWAY_TIMEOUT: 'UPSTREAM_TIMEOUT',
+  UND_ERR_CONNECT_TIMEOUT: 'UPSTREAM_TIMEOUT',
 }
 
 function registered(code: ErrorCode, items?: readonly ErrorItem[]): Rendered {
@@ -34,7 +43,10 @@ function render(error: unknown): Rendered {
       validationItems(fastifyError.validation as never, fastifyError.validationContext ?? 'body'),
     )
   }
-  const mapped = fastifyError.code && fastifyCodes[fastifyError.code]
+  // The proxy wraps a refused connection in its own error: the cause says what happened.
+  const causeCode = (fastifyError.cause as { code?: string } | undefined)?.code
+  const mapped =
+    (fastifyError.code && fastifyCodes[fastifyError.code]) || (causeCode && fastifyCodes[causeCode])
   if (mapped) return registered(mapped)
   if (error instanceof SyntaxError && (error as { statusCode?: number }).statusCode === 400) {
     return registered('INVALID_JSON')
