@@ -1,14 +1,23 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import proxy from '@fastify/http-proxy'
 import { errorHandler, requestId } from '@ticketing/common'
-import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify'
+import Fastify, {
+  LogController,
+  type FastifyInstance,
+  type FastifyRequest,
+  type RawServerBase,
+  type RequestGenericInterface,
+} from 'fastify'
 import { routesOf, type Config } from './config.js'
 
 /**
  * The headers a service behind us sees: the browser's (cookies included), who asked and how
  * (X-Forwarded-For/-Host/-Proto, as an ingress sets them), and the request id every log line will carry.
  */
-function forwardedHeaders(request: FastifyRequest, headers: IncomingHttpHeaders): IncomingHttpHeaders {
+function forwardedHeaders(
+  request: FastifyRequest<RequestGenericInterface, RawServerBase>,
+  headers: IncomingHttpHeaders,
+): IncomingHttpHeaders {
   const forwardedFor = headers['x-forwarded-for']
   return {
     ...headers,
