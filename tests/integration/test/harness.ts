@@ -1,4 +1,5 @@
 import { createDb, OutboxRelay, type JwtKeys } from '@ticketing/common'
+import { expect, vi } from 'vitest'
 import {
   createTestDatabase,
   infrastructure,
@@ -7,6 +8,7 @@ import {
   testSessions,
   type TestBuses,
   type TestDatabase,
+  type TestUser,
 } from '@ticketing/testing'
 // Tests may wire services together; the services themselves never import each other.
 import { buildApp as buildExpiration } from '../../../services/expiration/src/app.js'
@@ -29,6 +31,20 @@ import { readConfig as readTicketsConfig } from '../../../services/tickets/src/c
 import { migrationsFolder as ticketsMigrations } from '../../../services/tickets/src/db/migrate.js'
 import type { Database as TicketsDatabase } from '../../../services/tickets/src/db/schema.js'
 import { ticketListeners } from '../../../services/tickets/src/events/listeners.js'
+
+export interface Ticket {
+  id: string
+  price: number
+  version: number
+  orderId?: string
+}
+
+export interface Order {
+  id: string
+  status: string
+  expiresAt: string
+  ticket: { id: string; price: number }
+}
 
 /**
  * tickets and orders, each with its own database, and optionally expiration with a Redis prefix of its own,
@@ -96,6 +112,32 @@ export async function startMarketplace(
     ordersDatabase,
     payments,
     user: () => sessions.user(),
+    /** A seller lists a ticket through tickets' API. */
+    async listTicket(seller: TestUser, price = 5): Promise<Ticket> {
+      const response = await tickets.inject({
+        method: 'POST',
+        url: '/api/tickets',
+        payload: { title: 'Gig', price },
+        cookies: seller.cookies,
+      })
+      if (response.statusCode !== 201) throw new Error(`listing failed: ${response.body}`)
+      return response.json<Ticket>()
+    },
+    /** A buyer orders it, retrying while orders has not yet heard of the ticket (404 until ticket.created). */
+    async orderWhenListed(ticketId: string, buyer: TestUser): Promise<Order> {
+      let placed: Order | undefined
+      await vi.waitFor(async () => {
+        const response = await orders.inject({
+          method: 'POST',
+          url: '/api/orders',
+          payload: { ticketId },
+          cookies: buyer.cookies,
+        })
+        expect(response.statusCode).toBe(201)
+        placed = response.json<Order>()
+      })
+      return placed!
+    },
     async close() {
       await Promise.all([tickets.close(), orders.close(), expiration?.close(), payments?.app.close()])
       await buses.cleanup()

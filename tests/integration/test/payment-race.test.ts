@@ -1,15 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { startMarketplace, type Marketplace } from './harness.js'
-
-interface Ticket {
-  id: string
-  orderId?: string
-}
-interface Order {
-  id: string
-  status: string
-  expiresAt: string
-}
+import { startMarketplace, type Marketplace, type Order, type Ticket } from './harness.js'
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)))
 
@@ -30,44 +20,26 @@ describe('a payment racing the expiry of its order', () => {
   afterAll(() => market.close())
 
   async function raceOnce(offsetMs: number) {
-    const seller = await market.user()
-    const ticket = (
-      await market.tickets.inject({
-        method: 'POST',
-        url: '/api/tickets',
-        payload: { title: 'Race', price: 20 },
-        cookies: seller.cookies,
-      })
-    ).json<Ticket>()
+    const ticket = await market.listTicket(await market.user(), 20)
     const buyer = await market.user()
-    let order: Order | undefined
-    await vi.waitFor(async () => {
-      const response = await market.orders.inject({
-        method: 'POST',
-        url: '/api/orders',
-        payload: { ticketId: ticket.id },
-        cookies: buyer.cookies,
-      })
-      expect(response.statusCode).toBe(201)
-      order = response.json<Order>()
-    })
+    const order = await market.orderWhenListed(ticket.id, buyer)
     // payments must know the order before the moment of truth.
     await vi.waitFor(async () => {
       const row = await market
         .payments!.db.selectFrom('order_replicas')
         .select('id')
-        .where('id', '=', order!.id)
+        .where('id', '=', order.id)
         .executeTakeFirst()
       expect(row).toBeDefined()
     })
-    await pause(Date.parse(order!.expiresAt) + offsetMs - Date.now())
+    await pause(Date.parse(order.expiresAt) + offsetMs - Date.now())
     const paid = await market.payments!.app.inject({
       method: 'POST',
       url: '/api/payments',
-      payload: { orderId: order!.id, token: 'tok_visa' },
+      payload: { orderId: order.id, token: 'tok_visa' },
       cookies: buyer.cookies,
     })
-    return { ticket, order: order!, buyer, paymentStatus: paid.statusCode }
+    return { ticket, order, buyer, paymentStatus: paid.statusCode }
   }
 
   it('ends complete with one kept charge, or cancelled with the charge refunded — never in between', async () => {

@@ -1,17 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { startMarketplace, type Marketplace } from './harness.js'
-
-interface Ticket {
-  id: string
-  price: number
-  version: number
-  orderId?: string
-}
-interface Order {
-  id: string
-  status: string
-  ticket: { id: string; price: number }
-}
+import type { TestUser } from '@ticketing/testing'
+import { startMarketplace, type Marketplace, type Order, type Ticket } from './harness.js'
 
 /** tickets and orders together: the promises of DESIGN §1 that need both. */
 describe('reserving tickets across tickets and orders', () => {
@@ -19,15 +8,8 @@ describe('reserving tickets across tickets and orders', () => {
   beforeAll(async () => (market = await startMarketplace()))
   afterAll(() => market.close())
 
-  async function listTicket(seller: { cookies: Record<string, string> }, price = 12.5) {
-    const response = await market.tickets.inject({
-      method: 'POST',
-      url: '/api/tickets',
-      payload: { title: 'Gig', price },
-      cookies: seller.cookies,
-    })
-    expect(response.statusCode).toBe(201)
-    const ticket = response.json<Ticket>()
+  async function listTicket(seller: TestUser, price = 12.5) {
+    const ticket = await market.listTicket(seller, price)
     // orders learns of it through ticket.created; until then it answers 404.
     await vi.waitFor(async () => {
       const row = await market.ordersDatabase
@@ -150,30 +132,13 @@ describe('a hold that runs out with no expiration timer', () => {
   afterAll(() => market.close())
 
   it('is swept: the order is cancelled and the ticket is available again', async () => {
-    const seller = await market.user()
-    const listed = await market.tickets.inject({
-      method: 'POST',
-      url: '/api/tickets',
-      payload: { title: 'Gig', price: 5 },
-      cookies: seller.cookies,
-    })
-    const ticket = listed.json<Ticket>()
+    const ticket = await market.listTicket(await market.user())
     const buyer = await market.user()
-    let placed: Order | undefined
-    await vi.waitFor(async () => {
-      const response = await market.orders.inject({
-        method: 'POST',
-        url: '/api/orders',
-        payload: { ticketId: ticket.id },
-        cookies: buyer.cookies,
-      })
-      expect(response.statusCode).toBe(201)
-      placed = response.json<Order>()
-    })
+    const placed = await market.orderWhenListed(ticket.id, buyer)
     await vi.waitFor(
       async () => {
         const order = (
-          await market.orders.inject({ url: `/api/orders/${placed!.id}`, cookies: buyer.cookies })
+          await market.orders.inject({ url: `/api/orders/${placed.id}`, cookies: buyer.cookies })
         ).json<Order>()
         expect(order.status).toBe('cancelled')
         const again = (await market.tickets.inject({ url: `/api/tickets/${ticket.id}` })).json<Ticket>()
@@ -198,37 +163,20 @@ describe('a 2-second hold with expiration running', () => {
   afterAll(() => market.close())
 
   it('cancels the unpaid order within 2 s after expiresAt, and the ticket is available again', async () => {
-    const seller = await market.user()
-    const listed = await market.tickets.inject({
-      method: 'POST',
-      url: '/api/tickets',
-      payload: { title: 'Gig', price: 5 },
-      cookies: seller.cookies,
-    })
-    const ticket = listed.json<Ticket>()
+    const ticket = await market.listTicket(await market.user())
     const buyer = await market.user()
-    let placed: (Order & { expiresAt: string }) | undefined
-    await vi.waitFor(async () => {
-      const response = await market.orders.inject({
-        method: 'POST',
-        url: '/api/orders',
-        payload: { ticketId: ticket.id },
-        cookies: buyer.cookies,
-      })
-      expect(response.statusCode).toBe(201)
-      placed = response.json()
-    })
-    const expiresAt = Date.parse(placed!.expiresAt)
+    const placed = await market.orderWhenListed(ticket.id, buyer)
+    const expiresAt = Date.parse(placed.expiresAt)
     await vi.waitFor(async () =>
       expect((await market.tickets.inject({ url: `/api/tickets/${ticket.id}` })).json<Ticket>().orderId).toBe(
-        placed!.id,
+        placed.id,
       ),
     )
 
     await vi.waitFor(
       async () => {
         const order = (
-          await market.orders.inject({ url: `/api/orders/${placed!.id}`, cookies: buyer.cookies })
+          await market.orders.inject({ url: `/api/orders/${placed.id}`, cookies: buyer.cookies })
         ).json<Order>()
         expect(order.status).toBe('cancelled')
       },
@@ -240,7 +188,7 @@ describe('a 2-second hold with expiration running', () => {
     const reason = await market.ordersDatabase
       .selectFrom('orders')
       .select('cancel_reason')
-      .where('id', '=', placed!.id)
+      .where('id', '=', placed.id)
       .executeTakeFirstOrThrow()
     expect(reason.cancel_reason).toBe('expired') // by expiration, not the sweeper (60 s grace)
 
