@@ -22,6 +22,11 @@ export default tseslint.config(
     },
   },
   {
+    // The web client: React components (.tsx) that run in the browser as well as on the server.
+    files: ['apps/client/**/*.ts', 'apps/client/**/*.tsx'],
+    languageOptions: { globals: { ...globals.browser, ...globals.node } },
+  },
+  {
     // Tests read JSON bodies and use asymmetric matchers, which are `any` by design.
     files: ['**/test/**/*.ts'],
     rules: {

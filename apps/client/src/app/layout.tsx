@@ -1,0 +1,89 @@
+import type { Metadata, Viewport } from 'next'
+import Link from 'next/link'
+import type { ReactNode } from 'react'
+import { SignOutButton } from '../components/sign-out-button'
+import { getCurrentUser } from '../lib/api-server'
+import './globals.css'
+
+export const metadata: Metadata = {
+  title: { default: 'Ticketing — resale tickets', template: '%s · Ticketing' },
+  description: 'Buy and sell tickets to the events you love, held for you while you pay.',
+}
+
+export const viewport: Viewport = { width: 'device-width', initialScale: 1, themeColor: '#3730a3' }
+
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const user = await getCurrentUser()
+  return (
+    <html lang="en">
+      <body>
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
+        <header className="site-header">
+          <div className="container header-inner">
+            <Link href="/" className="brand">
+              <span className="brand-mark" aria-hidden="true">
+                🎟
+              </span>
+              Ticketing
+            </Link>
+            <nav aria-label="Main" className="main-nav">
+              <ul>
+                <li>
+                  <Link href="/">Browse</Link>
+                </li>
+                <li>
+                  <Link href="/sell">Sell a ticket</Link>
+                </li>
+                {user && (
+                  <>
+                    <li>
+                      <Link href="/orders">My orders</Link>
+                    </li>
+                    <li>
+                      <Link href="/listings">My listings</Link>
+                    </li>
+                  </>
+                )}
+                {user?.role === 'admin' && (
+                  <li>
+                    <Link href="/admin/users">Users</Link>
+                  </li>
+                )}
+              </ul>
+            </nav>
+            <div className="account">
+              {user ? (
+                <>
+                  <span className="account-email" title={user.email}>
+                    <span className="visually-hidden">Signed in as </span>
+                    {user.email}
+                  </span>
+                  <SignOutButton />
+                </>
+              ) : (
+                <>
+                  <Link href="/signin" className="button button-ghost">
+                    Sign in
+                  </Link>
+                  <Link href="/signup" className="button button-primary">
+                    Sign up
+                  </Link>
+                </>
+              )}
+            </div>
+          </div>
+        </header>
+        <main id="main" className="container main" tabIndex={-1}>
+          {children}
+        </main>
+        <footer className="site-footer">
+          <div className="container">
+            <p>Ticketing — a resale marketplace. Tickets are held for you for 15 minutes while you pay.</p>
+          </div>
+        </footer>
+      </body>
+    </html>
+  )
+}

@@ -1,0 +1,62 @@
+import type { Metadata } from 'next'
+import Link from 'next/link'
+import { redirect } from 'next/navigation'
+import { Pager } from '../../components/pager'
+import { apiGet, getCurrentUser } from '../../lib/api-server'
+import { formatMoney } from '../../lib/format'
+import type { Ticket } from '../../lib/types'
+
+export const metadata: Metadata = { title: 'My listings' }
+
+export default async function ListingsPage({ searchParams }: { searchParams: Promise<{ cursor?: string }> }) {
+  const user = await getCurrentUser()
+  if (!user) redirect('/signin?next=/listings')
+  const { cursor } = await searchParams
+  const query = new URLSearchParams({ userId: user.id, limit: '25' })
+  if (cursor) query.set('cursor', cursor)
+  const result = await apiGet<Ticket[]>(`/api/tickets?${query.toString()}`)
+
+  return (
+    <>
+      <div className="page-heading">
+        <h1>My listings</h1>
+        <Link href="/sell" className="button button-primary">
+          Sell a ticket
+        </Link>
+      </div>
+      {!result.ok ? (
+        <div className="alert alert-error" role="alert">
+          <p>Your listings could not be loaded: {result.errors.map((e) => e.message).join(' ')}</p>
+        </div>
+      ) : result.data.length === 0 ? (
+        <div className="empty-state">
+          <h2>You are not selling anything yet</h2>
+          <p>
+            Got a ticket you cannot use? <Link href="/sell">List it for sale</Link>.
+          </p>
+        </div>
+      ) : (
+        <ul className="list">
+          {result.data.map((ticket) => (
+            <li key={ticket.id} className="list-item">
+              <div className="list-main">
+                <Link href={`/tickets/${ticket.id}`} className="list-title">
+                  {ticket.title}
+                </Link>
+                <span className="price">{formatMoney(ticket.price, ticket.currency)}</span>
+              </div>
+              {ticket.orderId ? (
+                <span className="badge badge-warning">Reserved</span>
+              ) : (
+                <span className="badge badge-success">Available</span>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {result.ok && (
+        <Pager basePath="/listings" nextCursor={result.nextCursor} isFirst={!cursor} label="Listing pages" />
+      )}
+    </>
+  )
+}

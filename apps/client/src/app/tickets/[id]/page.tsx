@@ -1,0 +1,97 @@
+import type { Metadata } from 'next'
+import Link from 'next/link'
+import { notFound } from 'next/navigation'
+import { BuyButton } from '../../../components/buy-button'
+import { Problem } from '../../../components/problem'
+import { TicketForm } from '../../../components/ticket-form'
+import { apiGet, getCurrentUser } from '../../../lib/api-server'
+import { formatMoney } from '../../../lib/format'
+import type { Ticket } from '../../../lib/types'
+
+type Params = Promise<{ id: string }>
+
+export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
+  const result = await apiGet<Ticket>(`/api/tickets/${encodeURIComponent((await params).id)}`)
+  return { title: result.ok ? result.data.title : 'Ticket' }
+}
+
+export default async function TicketPage({ params }: { params: Params }) {
+  const { id } = await params
+  const [result, user] = await Promise.all([
+    apiGet<Ticket>(`/api/tickets/${encodeURIComponent(id)}`),
+    getCurrentUser(),
+  ])
+  if (!result.ok && result.status === 404) notFound()
+  if (!result.ok) {
+    return (
+      <Problem title="This ticket could not be loaded">
+        <p role="alert">{result.errors.map((e) => e.message).join(' ')}</p>
+      </Problem>
+    )
+  }
+  const ticket = result.data
+  const mine = user?.id === ticket.userId
+  const reserved = ticket.orderId !== undefined
+  const price = formatMoney(ticket.price, ticket.currency)
+
+  return (
+    <div className="ticket-detail">
+      <nav aria-label="Breadcrumb" className="breadcrumb">
+        <Link href={mine ? '/listings' : '/'}>{mine ? '← My listings' : '← All tickets'}</Link>
+      </nav>
+      <article className="card ticket-hero">
+        <div>
+          <h1>{ticket.title}</h1>
+          <p className="price price-large">{price}</p>
+        </div>
+        <p>
+          {reserved ? (
+            <span className="badge badge-warning">Reserved</span>
+          ) : (
+            <span className="badge badge-success">Available</span>
+          )}{' '}
+          {mine && <span className="badge badge-info">Your listing</span>}
+        </p>
+
+        {mine ? (
+          reserved ? (
+            <p className="muted">
+              A buyer is holding this ticket, so it cannot be edited. If they do not pay in time it comes back
+              on sale.
+            </p>
+          ) : null
+        ) : reserved ? (
+          ticket.orderId && user ? (
+            <p className="muted">
+              This ticket is reserved. If it is your order,{' '}
+              <Link href={`/orders/${ticket.orderId}`}>go to your order</Link>; otherwise it may come back on
+              sale if the buyer does not pay in time.
+            </p>
+          ) : (
+            <p className="muted">
+              Someone is holding this ticket. It comes back on sale if they do not pay in time.
+            </p>
+          )
+        ) : user ? (
+          <BuyButton ticketId={ticket.id} label={`Buy for ${price}`} />
+        ) : (
+          <p>
+            <Link
+              href={`/signin?next=${encodeURIComponent(`/tickets/${ticket.id}`)}`}
+              className="button button-primary button-large"
+            >
+              Sign in to buy
+            </Link>
+          </p>
+        )}
+      </article>
+
+      {mine && !reserved && (
+        <section aria-labelledby="edit-heading" className="narrow-section">
+          <h2 id="edit-heading">Edit your listing</h2>
+          <TicketForm ticket={ticket} />
+        </section>
+      )}
+    </div>
+  )
+}

@@ -1,0 +1,54 @@
+import type { OrderStatus } from './types'
+
+// One fixed locale, so the server's HTML and the browser's render agree.
+const LOCALE = 'en-US'
+const moneyFormats = new Map<string, Intl.NumberFormat>()
+
+/** 19.99 + "USD" → "$19.99". */
+export function formatMoney(amount: number, currency: string): string {
+  let format = moneyFormats.get(currency)
+  if (!format) {
+    try {
+      format = new Intl.NumberFormat(LOCALE, { style: 'currency', currency })
+    } catch {
+      return `${amount.toFixed(2)} ${currency}`
+    }
+    moneyFormats.set(currency, format)
+  }
+  return format.format(amount)
+}
+
+const dateFormat = new Intl.DateTimeFormat(LOCALE, { dateStyle: 'medium', timeZone: 'UTC' })
+
+export function formatDate(iso: string): string {
+  const date = new Date(iso)
+  return Number.isNaN(date.getTime()) ? iso : dateFormat.format(date)
+}
+
+/** Seconds → "14:59", or "1:02:03" past an hour. */
+export function formatCountdown(totalSeconds: number): string {
+  const seconds = Math.max(0, Math.floor(totalSeconds))
+  const h = Math.floor(seconds / 3600)
+  const m = Math.floor((seconds % 3600) / 60)
+  const s = seconds % 60
+  const mm = h > 0 ? String(m).padStart(2, '0') : String(m)
+  return `${h > 0 ? `${h}:` : ''}${mm}:${String(s).padStart(2, '0')}`
+}
+
+export const ORDER_STATUS_LABEL: Record<OrderStatus, string> = {
+  created: 'Awaiting payment',
+  'awaiting:payment': 'Payment in progress',
+  complete: 'Paid',
+  cancelled: 'Cancelled',
+}
+
+export const ORDER_STATUS_TONE: Record<OrderStatus, string> = {
+  created: 'warning',
+  'awaiting:payment': 'warning',
+  complete: 'success',
+  cancelled: 'neutral',
+}
+
+export function isActiveOrder(status: OrderStatus): boolean {
+  return status === 'created' || status === 'awaiting:payment'
+}

@@ -1,0 +1,43 @@
+/** The API's shapes (DESIGN.md §3); prices are major units, as the API sends them. */
+
+export interface ApiErrorItem {
+  message: string
+  field?: string
+}
+
+export interface Ticket {
+  id: string
+  title: string
+  price: number
+  currency: string
+  userId: string
+  version: number
+  /** Present only while the ticket is reserved. */
+  orderId?: string
+}
+
+export type OrderStatus = 'created' | 'awaiting:payment' | 'cancelled' | 'complete'
+
+export interface Order {
+  id: string
+  status: OrderStatus
+  userId: string
+  expiresAt: string
+  version: number
+  ticket: { id: string; title: string; price: number; currency: string }
+}
+
+export interface CurrentUser {
+  id: string
+  email: string
+  role: string
+}
+
+export interface UserSummary {
+  id: string
+  email: string
+  role: string
+  createdAt: string
+  bannedAt: string | null
+  banReason: string | null
+}

@@ -1,0 +1,102 @@
+import { NextResponse, type NextRequest } from 'next/server'
+import { apiUrl } from './lib/config'
+import {
+  HINT_MAX_AGE_SECONDS,
+  isExpired,
+  REFRESH_COOKIE,
+  SESSION_COOKIE,
+  SIGNED_IN_HINT_COOKIE,
+} from './lib/session'
+
+/**
+ * Keeps a signed-in user signed in across page loads, before anything renders.
+ *
+ * 1. A live access token: render as is (and remember that this browser has a session).
+ * 2. Missing or expired, with the refresh cookie on the request: refresh through API_URL, pass auth's
+ *    Set-Cookie headers on to the browser and put the new token on the request being rendered.
+ * 3. Missing or expired, no refresh cookie, but this browser had a session: auth scopes the refresh cookie to
+ *    /api/users, so pages never see it. Send the browser through /session/refresh, which refreshes from the
+ *    browser (where the cookie is sent) and comes straight back.
+ */
+export async function proxy(request: NextRequest): Promise<NextResponse> {
+  const token = request.cookies.get(SESSION_COOKIE)?.value
+  const hinted = request.cookies.has(SIGNED_IN_HINT_COOKIE)
+  if (token && !isExpired(token)) {
+    const response = NextResponse.next()
+    if (!hinted) rememberSession(response)
+    return response
+  }
+
+  const refreshToken = request.cookies.get(REFRESH_COOKIE)?.value
+  if (refreshToken) return refreshOnServer(request, refreshToken)
+
+  if (hinted && request.method === 'GET' && !isPrefetch(request)) {
+    const target = new URL('/session/refresh', request.url)
+    target.searchParams.set('next', `${request.nextUrl.pathname}${request.nextUrl.search}`)
+    const response = NextResponse.redirect(target, 307)
+    // Once only: if the refresh fails, the user lands back here signed out instead of bouncing forever.
+    response.cookies.delete(SIGNED_IN_HINT_COOKIE)
+    return response
+  }
+  return NextResponse.next()
+}
+
+async function refreshOnServer(request: NextRequest, refreshToken: string): Promise<NextResponse> {
+  let answer: Response
+  try {
+    answer = await fetch(`${apiUrl()}/api/users/refresh`, {
+      method: 'POST',
+      headers: { cookie: `${REFRESH_COOKIE}=${refreshToken}`, accept: 'application/json' },
+      cache: 'no-store',
+      signal: AbortSignal.timeout(5_000),
+    })
+  } catch {
+    return NextResponse.next() // auth unreachable: render signed out, try again next time
+  }
+  const setCookies = answer.headers.getSetCookie()
+  const newToken = answer.ok ? cookieValue(setCookies, SESSION_COOKIE) : undefined
+
+  // The page renders with the new token (or, refused, without the stale one).
+  request.cookies.delete(SESSION_COOKIE)
+  if (newToken) request.cookies.set(SESSION_COOKIE, newToken)
+  const headers = new Headers(request.headers)
+  headers.set('cookie', request.cookies.toString())
+  const response = NextResponse.next({ request: { headers } })
+  for (const cookie of setCookies) response.headers.append('set-cookie', cookie)
+  if (newToken) rememberSession(response)
+  else response.cookies.delete(SIGNED_IN_HINT_COOKIE)
+  return response
+}
+
+function rememberSession(response: NextResponse): void {
+  response.cookies.set(SIGNED_IN_HINT_COOKIE, '1', {
+    path: '/',
+    maxAge: HINT_MAX_AGE_SECONDS,
+    sameSite: 'lax',
+  })
+}
+
+function cookieValue(setCookies: string[], name: string): string | undefined {
+  for (const cookie of setCookies) {
+    const [pair] = cookie.split(';')
+    const index = pair?.indexOf('=') ?? -1
+    if (pair && index > 0 && pair.slice(0, index).trim() === name) {
+      const value = pair.slice(index + 1).trim()
+      return value === '' ? undefined : value
+    }
+  }
+  return undefined
+}
+
+function isPrefetch(request: NextRequest): boolean {
+  return (
+    request.headers.has('next-router-prefetch') ||
+    request.headers.get('purpose') === 'prefetch' ||
+    request.headers.get('sec-purpose')?.includes('prefetch') === true
+  )
+}
+
+export const config = {
+  // Pages only: not the API (the gateway sends it to the services anyway), assets, or the refresh stop itself.
+  matcher: ['/((?!api/|_next/|favicon.ico|icon.svg|session/refresh).*)'],
+}
