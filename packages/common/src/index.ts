@@ -1,3 +1,5 @@
+/// <reference types="@fastify/cookie" preserve="true" />
+// Services use request.cookies and reply.setCookie: keep the plugin's type augmentation in the built declarations.
 // Errors
 export { errorRegistry, isErrorCode, type ErrorCode, type ErrorSpec } from './errors/registry.js'
 export {

@@ -1,0 +1,114 @@
+import os from 'node:os'
+import path from 'node:path'
+import { connectBus, removeTopology, type ServiceName } from '@ticketing/common'
+import {
+  ApiClient,
+  FileOutput,
+  freePort,
+  SERVICES,
+  startStack,
+  type Part,
+  type Stack,
+} from '@ticketing/stack'
+import { infrastructure, nameTestDatabase, testNamespace, testRedisPrefix } from '@ticketing/testing'
+
+export interface TestStack extends Stack {
+  namespace: string
+  output: FileOutput
+  /** Every process's output; printed by a failing test's report. */
+  logFile: string
+  /** A new visitor of the site: no cookies yet. */
+  visitor(): ApiClient
+  /** A visitor who signed up just now. */
+  signUp(email?: string): Promise<ApiClient & { id: string; email: string }>
+  cleanup(): Promise<void>
+}
+
+let users = 0
+
+/**
+ * The whole marketplace as `npm start` runs it (each part its own process, the gateway in front), on free
+ * ports, with databases, an events namespace and Redis keys of this run's own. Services run from source.
+ */
+export async function startTestStack(
+  options: { client?: boolean; env?: Record<string, string>; restart?: boolean } = {},
+): Promise<TestStack> {
+  const namespace = testNamespace()
+  const redis = testRedisPrefix()
+  const databases = Object.fromEntries(
+    SERVICES.map((service) => [service, nameTestDatabase(service)]),
+  ) as Record<ServiceName, ReturnType<typeof nameTestDatabase>>
+  const parts: Part[] = [...SERVICES, 'gateway', 'client']
+  const ports: Partial<Record<Part, number>> = {}
+  for (const part of parts) ports[part] = await freePort()
+  const dataDir = path.join(os.tmpdir(), `ticketing-${namespace}`)
+  const logFile = path.join(dataDir, 'stack.log')
+  const output = new FileOutput(logFile)
+
+  const cleanup = async () => {
+    await Promise.all(Object.values(databases).map((database) => database.drop()))
+    await redis.clear()
+    const bus = await connectBus({ url: infrastructure.natsUrl, namespace, service: 'auth' })
+    await removeTopology(bus).catch(() => undefined)
+    await bus.close()
+    await output.close()
+  }
+
+  let stack: Stack
+  try {
+    stack = await startStack({
+      output,
+      mode: 'source',
+      dataDir,
+      namespace,
+      queuePrefix: redis.prefix,
+      databaseName: (service) => databases[service].name,
+      postgresUrl: infrastructure.postgresUrl,
+      natsUrl: infrastructure.natsUrl,
+      redisUrl: infrastructure.redisUrl,
+      ports,
+      client: options.client ?? false,
+      restart: options.restart ?? true,
+      env: { LOG_LEVEL: 'info', ...options.env },
+    })
+  } catch (error) {
+    await cleanup()
+    throw new Error(`the stack did not start (its log: ${logFile})`, { cause: error })
+  }
+
+  const visitor = () => new ApiClient(stack.url)
+  return {
+    ...stack,
+    namespace,
+    output,
+    logFile,
+    visitor,
+    async signUp(email = `user${++users}-${namespace}@example.com`) {
+      const client = visitor()
+      const response = await client.post<{ id: string; email: string }>('/api/users/signup', {
+        email,
+        password: 'correct horse battery staple',
+      })
+      if (response.status !== 201) throw new Error(`sign-up answered ${response.status}`)
+      return Object.assign(client, response.body)
+    },
+    async cleanup() {
+      await stack.stop()
+      await cleanup()
+    },
+  }
+}
+
+/** Polls until the check returns a value other than undefined, or fails with the last thing it saw. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  { timeoutMs = 10_000, intervalMs = 50, what = 'condition' } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await check()
+    if (value !== undefined) return value
+    if (Date.now() > deadline) throw new Error(`${what} not reached within ${timeoutMs} ms`)
+    await new Promise((resolve) => setTimeout(resolve, intervalMs))
+  }
+}

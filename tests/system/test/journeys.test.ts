@@ -1,0 +1,286 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import type { ApiClient, ApiResponse } from '@ticketing/stack'
+import { eventually, startTestStack, type TestStack } from '../src/test-stack.js'
+
+// The whole marketplace, each part its own process behind the gateway, as `npm start` runs it. A short hold
+// and an eager sweeper make expiry observable within a test.
+const HOLD_SECONDS = 5
+const ADMIN = 'admin@system.test'
+
+interface Ticket {
+  id: string
+  title: string
+  price: number
+  userId: string
+  orderId?: string
+}
+interface Order {
+  id: string
+  status: string
+  expiresAt: string
+  ticket: { id: string; price: number }
+}
+
+let stack: TestStack
+
+beforeAll(async () => {
+  stack = await startTestStack({
+    env: {
+      ORDER_HOLD_SECONDS: String(HOLD_SECONDS),
+      SWEEP_INTERVAL_SECONDS: '1',
+      SWEEP_GRACE_SECONDS: '2',
+      ADMIN_EMAILS: ADMIN,
+    },
+  })
+}, 180_000)
+
+afterAll(async () => {
+  await stack?.cleanup()
+}, 60_000)
+
+async function listTicket(seller: ApiClient, price = 25): Promise<Ticket> {
+  const created = await seller.post<Ticket>('/api/tickets', { title: `Show ${Math.random()}`, price })
+  expect(created.status).toBe(201)
+  return created.body
+}
+
+/** Reserves once the orders service has heard of the ticket (its replica is fed by events). */
+function reserve(buyer: ApiClient, ticketId: string): Promise<ApiResponse<Order>> {
+  return eventually(
+    async () => {
+      const response = await buyer.post<Order>('/api/orders', { ticketId })
+      return response.status === 404 ? undefined : response
+    },
+    { what: 'the ticket reaching orders' },
+  )
+}
+
+/** Pays once the payments service has heard of the order. */
+function pay(buyer: ApiClient, orderId: string, token = 'tok_visa'): Promise<ApiResponse> {
+  return eventually(
+    async () => {
+      const response = await buyer.post('/api/payments', { orderId, token })
+      return response.status === 404 ? undefined : response
+    },
+    { what: 'the order reaching payments' },
+  )
+}
+
+function orderStatus(buyer: ApiClient, orderId: string, status: string, timeoutMs = 10_000): Promise<Order> {
+  return eventually(
+    async () => {
+      const order = await buyer.get<Order>(`/api/orders/${orderId}`)
+      return order.body.status === status ? order.body : undefined
+    },
+    { what: `order ${status}`, timeoutMs },
+  )
+}
+
+function ticketFree(ticketId: string, timeoutMs = 10_000): Promise<Ticket> {
+  return eventually(
+    async () => {
+      const ticket = await stack.visitor().get<Ticket>(`/api/tickets/${ticketId}`)
+      return ticket.body.orderId === undefined ? ticket.body : undefined
+    },
+    { what: 'the ticket back on sale', timeoutMs },
+  )
+}
+
+describe('journeys through the gateway', { timeout: 60_000 }, () => {
+  test('one user lists a ticket, another reserves and pays: the order completes and the ticket is sold', async () => {
+    const seller = await stack.signUp()
+    const buyer = await stack.signUp()
+    const me = await buyer.get<{ currentUser: { id: string } }>('/api/users/currentuser')
+    expect(me.body.currentUser.id).toBe(buyer.id)
+
+    const ticket = await listTicket(seller, 49.99)
+    const home = await stack.visitor().get<Ticket[]>('/api/tickets')
+    expect(home.body.map((listed) => listed.id)).toContain(ticket.id)
+
+    const order = await reserve(buyer, ticket.id)
+    expect(order.status).toBe(201)
+    expect(order.body).toMatchObject({ status: 'created', ticket: { id: ticket.id, price: 49.99 } })
+
+    const payment = await pay(buyer, order.body.id)
+    expect(payment.status).toBe(201)
+    await orderStatus(buyer, order.body.id, 'complete')
+
+    const sold = await stack.visitor().get<Ticket>(`/api/tickets/${ticket.id}`)
+    expect(sold.body.orderId).toBe(order.body.id)
+    const onSale = await stack.visitor().get<Ticket[]>('/api/tickets')
+    expect(onSale.body.map((listed) => listed.id)).not.toContain(ticket.id)
+    const mine = await buyer.get<Order[]>('/api/orders')
+    expect(mine.body).toEqual([expect.objectContaining({ id: order.body.id, status: 'complete' })])
+    // Nobody pays twice, and a complete order stays complete.
+    expect((await buyer.post('/api/payments', { orderId: order.body.id, token: 'tok_visa' })).status).toBe(
+      400,
+    )
+    expect((await buyer.request('DELETE', `/api/orders/${order.body.id}`)).status).toBe(400)
+  })
+
+  test('an unpaid order expires after its hold, the ticket is on sale again and a late payment is refused', async () => {
+    const seller = await stack.signUp()
+    const buyer = await stack.signUp()
+    const ticket = await listTicket(seller)
+    const order = await reserve(buyer, ticket.id)
+    expect(order.status).toBe(201)
+    const expiresAt = Date.parse(order.body.expiresAt)
+    expect(expiresAt - Date.now()).toBeGreaterThan((HOLD_SECONDS - 2) * 1000)
+
+    await orderStatus(buyer, order.body.id, 'cancelled', (HOLD_SECONDS + 10) * 1000)
+    expect(Date.now()).toBeGreaterThanOrEqual(expiresAt)
+    await ticketFree(ticket.id)
+    expect((await buyer.post('/api/payments', { orderId: order.body.id, token: 'tok_visa' })).status).toBe(
+      400,
+    )
+
+    const nextBuyer = await stack.signUp()
+    expect((await reserve(nextBuyer, ticket.id)).status).toBe(201)
+  })
+
+  test('a buyer who cancels frees the ticket for the next one', async () => {
+    const seller = await stack.signUp()
+    const buyer = await stack.signUp()
+    const ticket = await listTicket(seller)
+    const order = await reserve(buyer, ticket.id)
+    expect((await buyer.request('DELETE', `/api/orders/${order.body.id}`)).status).toBe(204)
+    expect((await buyer.get<Order>(`/api/orders/${order.body.id}`)).body.status).toBe('cancelled')
+
+    await ticketFree(ticket.id)
+    const nextBuyer = await stack.signUp()
+    const next = await eventually(
+      async () => {
+        const response = await nextBuyer.post<Order>('/api/orders', { ticketId: ticket.id })
+        return response.status === 201 ? response : undefined
+      },
+      { what: 'a second order' },
+    )
+    expect(next.body.status).toBe('created')
+  })
+
+  test('a ban locks the user out of every service within seconds', async () => {
+    const admin = await stack.signUp(ADMIN)
+    const user = await stack.signUp()
+    const seller = await stack.signUp()
+    const ticket = await listTicket(seller)
+    const order = await reserve(user, ticket.id)
+    expect(order.status).toBe(201)
+
+    const banned = Date.now()
+    expect((await admin.post(`/api/users/${user.id}/ban`, { reason: 'scalping' })).status).toBe(200)
+    await eventually(
+      async () => {
+        const answers = await Promise.all([
+          user.post('/api/tickets', { title: 'After the ban', price: 10 }),
+          user.get('/api/orders'),
+          user.post('/api/payments', { orderId: order.body.id, token: 'tok_visa' }),
+        ])
+        return answers.every((answer) => answer.status === 401) ? answers : undefined
+      },
+      { what: 'the ban reaching tickets, orders and payments', timeoutMs: 5_000 },
+    )
+    expect(Date.now() - banned).toBeLessThan(5_000)
+    const me = await user.get<{ currentUser: unknown }>('/api/users/currentuser')
+    expect(me.body.currentUser).toBeNull()
+    const signIn = await stack.visitor().post('/api/users/signin', {
+      email: user.email,
+      password: 'correct horse battery staple',
+    })
+    expect(signIn.status).toBe(403)
+  })
+})
+
+describe('the promises of DESIGN §1, end to end', { timeout: 60_000 }, () => {
+  test('1. a ticket is never sold twice: of 30 buyers at once, one gets it', async () => {
+    const seller = await stack.signUp()
+    const ticket = await listTicket(seller)
+    const buyers = await Promise.all(Array.from({ length: 30 }, () => stack.signUp()))
+    // Rounds of 30 simultaneous orders until orders has heard of the ticket (404 before that).
+    const statuses: number[] = []
+    await eventually(
+      async () => {
+        const round = await Promise.all(
+          buyers.map((buyer) => buyer.post('/api/orders', { ticketId: ticket.id })),
+        )
+        statuses.push(...round.map((answer) => answer.status))
+        return round.every((answer) => answer.status !== 404) ? true : undefined
+      },
+      { what: 'a round of orders with the ticket known' },
+    )
+    expect(statuses.filter((status) => status === 201)).toEqual([201])
+    expect(
+      statuses.filter((status) => status !== 201 && status !== 404).every((status) => status === 400),
+    ).toBe(true)
+  })
+
+  test('2. a hold is a hold even when the expiration timer is lost', async () => {
+    const expiration = stack.processes.get('expiration')!
+    await expiration.stop()
+    try {
+      const seller = await stack.signUp()
+      const buyer = await stack.signUp()
+      const ticket = await listTicket(seller)
+      const order = await reserve(buyer, ticket.id)
+      // No timer runs: the orders service's sweeper cancels it shortly after its expiry.
+      await orderStatus(buyer, order.body.id, 'cancelled', (HOLD_SECONDS + 10) * 1000)
+      await ticketFree(ticket.id)
+    } finally {
+      expiration.start()
+      await stack.waitUntilReady('expiration')
+    }
+  })
+
+  test('3 and 4. a declined card leaves the order payable; the price paid is the price reserved', async () => {
+    const seller = await stack.signUp()
+    const buyer = await stack.signUp()
+    const ticket = await listTicket(seller, 80)
+    const order = await reserve(buyer, ticket.id)
+    expect(order.body.ticket.price).toBe(80)
+    // The seller cannot change the price of a reserved ticket.
+    const edit = await seller.put(`/api/tickets/${ticket.id}`, { title: ticket.title, price: 120 })
+    expect(edit.status).toBe(400)
+
+    expect((await pay(buyer, order.body.id, 'tok_chargeDeclined')).status).toBe(402)
+    expect((await buyer.get<Order>(`/api/orders/${order.body.id}`)).body.status).not.toBe('cancelled')
+    expect((await pay(buyer, order.body.id)).status).toBe(201)
+    const complete = await orderStatus(buyer, order.body.id, 'complete')
+    expect(complete.ticket.price).toBe(80)
+  })
+
+  test('5. services stand alone: with auth down, signed-in users keep selling and buying', async () => {
+    const seller = await stack.signUp()
+    const buyer = await stack.signUp()
+    const auth = stack.processes.get('auth')!
+    await auth.stop()
+    try {
+      expect((await stack.visitor().get('/api/users/currentuser')).status).toBe(503)
+      const ticket = await listTicket(seller)
+      const order = await reserve(buyer, ticket.id)
+      expect(order.status).toBe(201)
+      expect((await pay(buyer, order.body.id)).status).toBe(201)
+      await orderStatus(buyer, order.body.id, 'complete')
+    } finally {
+      auth.start()
+      await stack.waitUntilReady('auth')
+    }
+  })
+
+  test('6. nothing is lost: a service killed mid-run is reported, restarted, and catches up', async () => {
+    const orders = stack.processes.get('orders')!
+    const seller = await stack.signUp()
+    const buyer = await stack.signUp()
+    const deaths = orders.deaths
+    orders.signal('SIGKILL')
+    // Listed while orders is down: the event waits in the stream for it.
+    const ticket = await listTicket(seller, 15)
+    await eventually(async () => (orders.deaths > deaths ? true : undefined), { what: 'the death noticed' })
+    await stack.waitUntilReady('orders')
+
+    const order = await reserve(buyer, ticket.id)
+    expect(order.status).toBe(201)
+    expect(order.body.ticket.price).toBe(15)
+    expect(stack.output.notices.some((notice) => notice.startsWith('orders was killed by SIGKILL'))).toBe(
+      true,
+    )
+  })
+})

@@ -1,0 +1,72 @@
+// `npm start`: the whole marketplace on this machine. See README.md, "Configuration".
+import path from 'node:path'
+import { findOrStartInfrastructure, SetupError, type Infrastructure } from './infrastructure.js'
+import { TerminalOutput } from './output.js'
+import { seedDemoListings } from './seed.js'
+import { DEFAULT_PORTS, repositoryRoot, startStack, type Stack } from './stack.js'
+
+const output = new TerminalOutput()
+const dataDir = path.join(repositoryRoot, '.data')
+const env = process.env
+
+function gatewayPort(): number {
+  const value = env.PORT ?? String(DEFAULT_PORTS.gateway)
+  const port = Number(value)
+  if (!/^\d+$/.test(value) || port < 1 || port > 65535)
+    throw new SetupError(`PORT must be a port number, not "${value}"`)
+  return port
+}
+
+const aborting = new AbortController()
+let infrastructure: Infrastructure | undefined
+let stack: Stack | undefined
+let stopping: Promise<void> | undefined
+
+function stop(exitCode: number): Promise<void> {
+  stopping ??= (async () => {
+    aborting.abort()
+    await stack?.stop()
+    await infrastructure?.stop()
+    output.notice('stopped')
+    process.exit(exitCode)
+  })()
+  return stopping
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) {
+      output.notice('stopping at once', 'warn')
+      for (const child of stack?.processes.values() ?? []) child.signal('SIGKILL')
+      process.exit(130)
+    }
+    output.notice('stopping (Ctrl-C again to stop at once)')
+    void stop(0)
+  })
+}
+
+try {
+  const port = gatewayPort()
+  infrastructure = await findOrStartInfrastructure({ dataDir, output })
+  stack = await startStack({
+    output,
+    mode: 'built',
+    dataDir,
+    postgresUrl: infrastructure.postgresUrl,
+    natsUrl: infrastructure.natsUrl,
+    redisUrl: infrastructure.redisUrl,
+    ports: { gateway: port },
+    signal: aborting.signal,
+    // ORDER_HOLD_SECONDS, ADMIN_EMAILS, PAYMENT_GATEWAY, STRIPE_*, LOG_LEVEL reach every process as they are.
+  })
+  if (env.SEED !== 'false') await seedDemoListings(stack.url, dataDir, output)
+  output.notice(`Ticketing is running at http://localhost:${port}  (Ctrl-C stops it)`)
+} catch (error) {
+  if (!aborting.signal.aborted) {
+    output.notice(
+      error instanceof SetupError ? error.message : String((error as Error).stack ?? error),
+      'error',
+    )
+    await stop(1)
+  }
+}

@@ -1,0 +1,15 @@
+export { ApiClient, type ApiResponse } from './api-client.js'
+export { findOrStartInfrastructure, SetupError, type Infrastructure } from './infrastructure.js'
+export { ManagedProcess, type ProcessSpec } from './managed-process.js'
+export { FileOutput, TerminalOutput, type StackOutput } from './output.js'
+export { canListen, freePort, isPortOpen } from './ports.js'
+export { DEMO_LISTINGS, seedDemoListings } from './seed.js'
+export {
+  DEFAULT_PORTS,
+  repositoryRoot,
+  SERVICES,
+  startStack,
+  type Part,
+  type Stack,
+  type StackOptions,
+} from './stack.js'

