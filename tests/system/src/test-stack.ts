@@ -1,3 +1,4 @@
+import { readFile, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { connectBus, removeTopology, type ServiceName } from '@ticketing/common'
@@ -52,6 +53,7 @@ export async function startTestStack(
     await removeTopology(bus).catch(() => undefined)
     await bus.close()
     await output.close()
+    await rm(dataDir, { recursive: true, force: true })
   }
 
   let stack: Stack
@@ -72,8 +74,10 @@ export async function startTestStack(
       env: { LOG_LEVEL: 'info', ...options.env },
     })
   } catch (error) {
+    const log = await readFile(logFile, 'utf8').catch(() => '')
     await cleanup()
-    throw new Error(`the stack did not start (its log: ${logFile})`, { cause: error })
+    const tail = log.trimEnd().split('\n').slice(-60).join('\n')
+    throw new Error(`the stack did not start; the end of its log:\n${tail}`, { cause: error })
   }
 
   const visitor = () => new ApiClient(stack.url)

