@@ -23,9 +23,19 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         <header className="site-header">
           <div className="container header-inner">
             <Link href="/" className="brand">
-              <span className="brand-mark" aria-hidden="true">
-                🎟
-              </span>
+              <svg
+                className="brand-mark"
+                viewBox="0 0 24 24"
+                width="26"
+                height="26"
+                aria-hidden="true"
+                focusable="false"
+              >
+                <path
+                  fill="currentColor"
+                  d="M3 7a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2v2.5a2.5 2.5 0 0 0 0 5V17a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-2.5a2.5 2.5 0 0 0 0-5V7Zm11 0v2h2V7h-2Zm0 4v2h2v-2h-2Zm0 4v2h2v-2h-2Z"
+                />
+              </svg>
               Ticketing
             </Link>
             <nav aria-label="Main" className="main-nav">

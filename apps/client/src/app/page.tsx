@@ -60,7 +60,7 @@ export default async function HomePage({ searchParams }: { searchParams: Search 
             type="search"
             name="q"
             defaultValue={q}
-            placeholder="Search by title, e.g. Coldplay"
+            placeholder="Search by title"
             autoComplete="off"
           />
           <button type="submit" className="button button-primary">

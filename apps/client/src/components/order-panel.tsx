@@ -138,7 +138,7 @@ export function OrderPanel({ initialOrder, serverNow, stripeKey }: Props) {
   const canPay = order.status === 'created' && !expired
 
   return (
-    <div className="order-panel">
+    <div className={`order-panel${active ? ' order-panel-active' : ''}`}>
       <div className="order-summary card">
         <div className="order-summary-row">
           <span className={`badge badge-${ORDER_STATUS_TONE[order.status]}`}>
@@ -152,14 +152,24 @@ export function OrderPanel({ initialOrder, serverNow, stripeKey }: Props) {
         </p>
         {order.status === 'complete' && (
           <p className="success-text">
-            Paid. <Link href="/orders">See all your orders</Link>
+            {notice ? '' : 'Paid: the ticket is yours. '}
+            <Link href="/orders">See all your orders</Link>
           </p>
         )}
         {order.status === 'cancelled' && (
-          <p>
-            <Link href={`/tickets/${order.ticket.id}`}>See the ticket</Link> or{' '}
-            <Link href="/">browse other tickets</Link>.
-          </p>
+          <>
+            {!notice && (
+              <p>
+                {expiresAt <= now
+                  ? 'The hold on this ticket ran out, so the order was cancelled. Nothing was charged.'
+                  : 'This order was cancelled. Nothing was charged.'}
+              </p>
+            )}
+            <p>
+              <Link href={`/tickets/${order.ticket.id}`}>See the ticket</Link> or{' '}
+              <Link href="/">browse other tickets</Link>.
+            </p>
+          </>
         )}
       </div>
 

@@ -46,7 +46,7 @@ export default async function ListingsPage({ searchParams }: { searchParams: Pro
                 <span className="price">{formatMoney(ticket.price, ticket.currency)}</span>
               </div>
               {ticket.orderId ? (
-                <span className="badge badge-warning">Reserved</span>
+                <span className="badge badge-warning">Reserved or sold</span>
               ) : (
                 <span className="badge badge-success">Available</span>
               )}

@@ -6,7 +6,7 @@ import { Problem } from '../../../components/problem'
 import { TicketForm } from '../../../components/ticket-form'
 import { apiGet, getCurrentUser } from '../../../lib/api-server'
 import { formatMoney } from '../../../lib/format'
-import type { Ticket } from '../../../lib/types'
+import type { Order, Ticket } from '../../../lib/types'
 
 type Params = Promise<{ id: string }>
 
@@ -33,6 +33,9 @@ export default async function TicketPage({ params }: { params: Params }) {
   const mine = user?.id === ticket.userId
   const reserved = ticket.orderId !== undefined
   const price = formatMoney(ticket.price, ticket.currency)
+  // Reserved: if the order is the viewer's own, say so and link to it (someone else's answers 401).
+  const own = reserved && user && !mine ? await apiGet<Order>(`/api/orders/${ticket.orderId}`) : undefined
+  const myOrder = own?.ok ? own.data : undefined
 
   return (
     <div className="ticket-detail">
@@ -46,7 +49,9 @@ export default async function TicketPage({ params }: { params: Params }) {
         </div>
         <p>
           {reserved ? (
-            <span className="badge badge-warning">Reserved</span>
+            <span className="badge badge-warning">
+              {myOrder?.status === 'complete' ? 'Sold' : 'Unavailable'}
+            </span>
           ) : (
             <span className="badge badge-success">Available</span>
           )}{' '}
@@ -56,22 +61,22 @@ export default async function TicketPage({ params }: { params: Params }) {
         {mine ? (
           reserved ? (
             <p className="muted">
-              A buyer is holding this ticket, so it cannot be edited. If they do not pay in time it comes back
-              on sale.
+              A buyer has reserved or bought this ticket, so it can no longer be edited. If a hold runs out
+              without payment, it comes back on sale.
             </p>
           ) : null
+        ) : myOrder ? (
+          <p>
+            {myOrder.status === 'complete' ? 'You bought this ticket. ' : 'You are holding this ticket. '}
+            <Link href={`/orders/${myOrder.id}`} className="button button-primary">
+              {myOrder.status === 'complete' ? 'View your order' : 'Go to your order to pay'}
+            </Link>
+          </p>
         ) : reserved ? (
-          ticket.orderId && user ? (
-            <p className="muted">
-              This ticket is reserved. If it is your order,{' '}
-              <Link href={`/orders/${ticket.orderId}`}>go to your order</Link>; otherwise it may come back on
-              sale if the buyer does not pay in time.
-            </p>
-          ) : (
-            <p className="muted">
-              Someone is holding this ticket. It comes back on sale if they do not pay in time.
-            </p>
-          )
+          <p className="muted">
+            Someone else has reserved or bought this ticket. If their hold runs out without payment, it comes
+            back on sale.
+          </p>
         ) : user ? (
           <BuyButton ticketId={ticket.id} label={`Buy for ${price}`} />
         ) : (
