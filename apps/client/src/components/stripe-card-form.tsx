@@ -14,7 +14,22 @@ interface Props {
 
 /** Stripe Elements' card field: the card number never touches our servers, only a PaymentMethod id. */
 export function StripeCardForm(props: Props) {
-  const stripe = useMemo(() => loadStripe(props.publishableKey), [props.publishableKey])
+  const [unavailable, setUnavailable] = useState(false)
+  const stripe = useMemo(
+    () =>
+      loadStripe(props.publishableKey).catch(() => {
+        setUnavailable(true)
+        return null
+      }),
+    [props.publishableKey],
+  )
+  if (unavailable) {
+    return (
+      <p role="alert" className="alert alert-error">
+        The card form could not be loaded from Stripe. Check your connection and reload the page.
+      </p>
+    )
+  }
   return (
     <Elements stripe={stripe}>
       <CardForm {...props} />
