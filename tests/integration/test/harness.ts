@@ -32,6 +32,9 @@ import { migrationsFolder as ticketsMigrations } from '../../../services/tickets
 import type { Database as TicketsDatabase } from '../../../services/tickets/src/db/schema.js'
 import { ticketListeners } from '../../../services/tickets/src/events/listeners.js'
 
+/** How long a test waits for an event to reach a replica: generous, since CI runs many tests at once. */
+export const REPLICATION_WAIT = { timeout: 10_000, interval: 50 }
+
 export interface Ticket {
   id: string
   price: number
@@ -124,6 +127,7 @@ export async function startMarketplace(
       return response.json<Ticket>()
     },
     /** A buyer orders it, retrying while orders has not yet heard of the ticket (404 until ticket.created). */
+    /** Places the order once orders' replica has the ticket (vi.waitFor's own 1 s is short for a busy machine). */
     async orderWhenListed(ticketId: string, buyer: TestUser): Promise<Order> {
       let placed: Order | undefined
       await vi.waitFor(async () => {
@@ -135,7 +139,7 @@ export async function startMarketplace(
         })
         expect(response.statusCode).toBe(201)
         placed = response.json<Order>()
-      })
+      }, REPLICATION_WAIT)
       return placed!
     },
     async close() {

@@ -236,7 +236,13 @@ describe('the promises of DESIGN §1, end to end', { timeout: 60_000 }, () => {
     const ticket = await listTicket(seller, 80)
     const order = await reserve(buyer, ticket.id)
     expect(order.body.ticket.price).toBe(80)
-    // The seller cannot change the price of a reserved ticket.
+    // Once tickets has applied the reservation, the seller cannot change the price. (An edit that beats the
+    // reservation there cancels the order instead: DESIGN §1.4, covered in tests/integration.)
+    await eventually(
+      async () =>
+        (await stack.visitor().get<Ticket>(`/api/tickets/${ticket.id}`)).body.orderId ? true : undefined,
+      { what: 'the ticket reserved' },
+    )
     const edit = await seller.put(`/api/tickets/${ticket.id}`, { title: ticket.title, price: 120 })
     expect(edit.status).toBe(400)
 

@@ -35,7 +35,10 @@ export interface StackOptions {
   postgresUrl: string
   natsUrl: string
   redisUrl: string
-  /** `built`: compile, then run what was compiled (npm start). `source`: run the TypeScript through tsx (tests). */
+  /**
+   * `built`: compile, then run what was compiled (npm start). `source`: run the services' TypeScript through
+   * tsx (tests). The client is built with `next build` in both.
+   */
   mode: 'built' | 'source'
   /** Keys, pids; private servers' data is placed here by findOrStartInfrastructure. Default `<repo>/.data`. */
   dataDir?: string
@@ -102,10 +105,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       }
     }
     await Promise.all([builder(), builder()])
-    options.signal?.throwIfAborted()
-    if (withClient) await buildClient(root, output)
-    options.signal?.throwIfAborted()
   }
+  // Whatever the mode, `next start` serves a production build.
+  options.signal?.throwIfAborted()
+  if (withClient) await buildClient(root, output)
+  options.signal?.throwIfAborted()
 
   // Every service verifies tokens with auth's public key; make the development pair before any of them
   // starts, so that five processes starting at once never race to create it.
