@@ -22,6 +22,11 @@ export interface TestStack extends Stack {
   visitor(): ApiClient
   /** A visitor who signed up just now. */
   signUp(email?: string): Promise<ApiClient & { id: string; email: string }>
+  /** Where keys and pids are kept, as `.data/` for npm start. */
+  dataDir: string
+  /** Stops every process and starts them again on the same data, as a second `npm start` would. */
+  restart(): Promise<TestStack>
+  /** Stops every process and deletes the databases, streams and Redis keys. */
   cleanup(): Promise<void>
 }
 
@@ -56,51 +61,59 @@ export async function startTestStack(
     await rm(dataDir, { recursive: true, force: true })
   }
 
-  let stack: Stack
-  try {
-    stack = await startStack({
-      output,
-      mode: 'source',
-      dataDir,
-      namespace,
-      queuePrefix: redis.prefix,
-      databaseName: (service) => databases[service].name,
-      postgresUrl: infrastructure.postgresUrl,
-      natsUrl: infrastructure.natsUrl,
-      redisUrl: infrastructure.redisUrl,
-      ports,
-      client: options.client ?? false,
-      restart: options.restart ?? true,
-      env: { LOG_LEVEL: 'info', ...options.env },
-    })
-  } catch (error) {
-    const log = await readFile(logFile, 'utf8').catch(() => '')
-    await cleanup()
-    const tail = log.trimEnd().split('\n').slice(-60).join('\n')
-    throw new Error(`the stack did not start; the end of its log:\n${tail}`, { cause: error })
-  }
-
-  const visitor = () => new ApiClient(stack.url)
-  return {
-    ...stack,
-    namespace,
-    output,
-    logFile,
-    visitor,
-    async signUp(email = `user${++users}-${namespace}@example.com`) {
-      const client = visitor()
-      const response = await client.post<{ id: string; email: string }>('/api/users/signup', {
-        email,
-        password: 'correct horse battery staple',
+  const launch = async (): Promise<TestStack> => {
+    let stack: Stack
+    try {
+      stack = await startStack({
+        output,
+        mode: 'source',
+        dataDir,
+        namespace,
+        queuePrefix: redis.prefix,
+        databaseName: (service) => databases[service].name,
+        postgresUrl: infrastructure.postgresUrl,
+        natsUrl: infrastructure.natsUrl,
+        redisUrl: infrastructure.redisUrl,
+        ports,
+        client: options.client ?? false,
+        restart: options.restart ?? true,
+        env: { LOG_LEVEL: 'info', ...options.env },
       })
-      if (response.status !== 201) throw new Error(`sign-up answered ${response.status}`)
-      return Object.assign(client, response.body)
-    },
-    async cleanup() {
-      await stack.stop()
+    } catch (error) {
+      const log = await readFile(logFile, 'utf8').catch(() => '')
       await cleanup()
-    },
+      const tail = log.trimEnd().split('\n').slice(-60).join('\n')
+      throw new Error(`the stack did not start; the end of its log:\n${tail}`, { cause: error })
+    }
+
+    const visitor = () => new ApiClient(stack.url)
+    return {
+      ...stack,
+      namespace,
+      dataDir,
+      output,
+      logFile,
+      visitor,
+      async signUp(email = `user${++users}-${namespace}@example.com`) {
+        const client = visitor()
+        const response = await client.post<{ id: string; email: string }>('/api/users/signup', {
+          email,
+          password: 'correct horse battery staple',
+        })
+        if (response.status !== 201) throw new Error(`sign-up answered ${response.status}`)
+        return Object.assign(client, response.body)
+      },
+      async restart() {
+        await stack.stop()
+        return launch()
+      },
+      async cleanup() {
+        await stack.stop()
+        await cleanup()
+      },
+    }
   }
+  return launch()
 }
 
 /** Polls until the check returns a value other than undefined, or fails with the last thing it saw. */

@@ -1,0 +1,49 @@
+import { afterAll, expect, test } from 'vitest'
+import { DEMO_LISTINGS, seedDemoListings } from '@ticketing/stack'
+import { eventually, startTestStack, type TestStack } from '../src/test-stack.js'
+
+let stack: TestStack | undefined
+
+afterAll(async () => {
+  await stack?.cleanup()
+}, 60_000)
+
+interface Order {
+  id: string
+  status: string
+}
+
+test('a second start carries on with the first one’s data: listings, orders, sessions, no second seed', async () => {
+  stack = await startTestStack()
+  await seedDemoListings(stack.url, stack.dataDir, stack.output)
+  const listed = await stack.visitor().get<unknown[]>('/api/tickets')
+  expect(listed.body).toHaveLength(DEMO_LISTINGS.length)
+
+  const seller = await stack.signUp()
+  const buyer = await stack.signUp()
+  const ticket = await seller.post<{ id: string }>('/api/tickets', {
+    title: 'Kept across restarts',
+    price: 30,
+  })
+  const order = await eventually(async () => {
+    const response = await buyer.post<Order>('/api/orders', { ticketId: ticket.body.id })
+    return response.status === 201 ? response.body : undefined
+  })
+
+  stack = await stack.restart()
+  await seedDemoListings(stack.url, stack.dataDir, stack.output)
+
+  // Same listings (the demo ones were not made again; the reserved one is off sale), same order, and the
+  // buyer's session from before the restart still works: the key pair in the data folder was kept.
+  const again = await stack.visitor().get<{ title: string }[]>('/api/tickets')
+  expect(again.body).toHaveLength(DEMO_LISTINGS.length)
+  const kept = await buyer.get<Order>(`/api/orders/${order.id}`)
+  expect(kept.status).toBe(200)
+  expect(kept.body.status).toBe('created')
+  expect((await buyer.request('DELETE', `/api/orders/${order.id}`)).status).toBe(204)
+  // The events still flow after the restart: the cancellation frees the ticket.
+  await eventually(async () => {
+    const onSale = await stack!.visitor().get<{ title: string }[]>('/api/tickets')
+    return onSale.body.some((listing) => listing.title === 'Kept across restarts') ? true : undefined
+  })
+}, 180_000)
