@@ -86,7 +86,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const databaseName = options.databaseName ?? ((service: ServiceName) => `ticketing_${service}`)
 
   await stopLeftovers(dataDir, namespace, output)
-  for (const part of parts) {
+  // The gateway's first: PORT is the one most likely to clash with something else on a developer's machine.
+  for (const part of ['gateway' as const, ...parts.filter((part) => part !== 'gateway')]) {
     if (!(await canListen(ports[part]))) {
       const hint =
         part === 'gateway' ? 'set PORT to a free port' : `stop what is using it (\`lsof -i :${ports[part]}\`)`
