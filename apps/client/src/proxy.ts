@@ -16,7 +16,8 @@ import {
  *    Set-Cookie headers on to the browser and put the new token on the request being rendered.
  * 3. Missing or expired, no refresh cookie, but this browser had a session: auth scopes the refresh cookie to
  *    /api/users, so pages never see it. Send the browser through /session/refresh, which refreshes from the
- *    browser (where the cookie is sent) and comes straight back.
+ *    browser (where the cookie is sent) and comes straight back. Client-side navigations are not redirected;
+ *    components/session-keeper.tsx refreshes and re-renders those.
  */
 export async function proxy(request: NextRequest): Promise<NextResponse> {
   const token = request.cookies.get(SESSION_COOKIE)?.value
@@ -30,7 +31,7 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
   const refreshToken = request.cookies.get(REFRESH_COOKIE)?.value
   if (refreshToken) return refreshOnServer(request, refreshToken)
 
-  if (hinted && request.method === 'GET' && !isPrefetch(request)) {
+  if (hinted && isDocumentLoad(request)) {
     const target = new URL('/session/refresh', request.url)
     target.searchParams.set('next', `${request.nextUrl.pathname}${request.nextUrl.search}`)
     const response = NextResponse.redirect(target, 307)
@@ -62,7 +63,11 @@ async function refreshOnServer(request: NextRequest, refreshToken: string): Prom
   const headers = new Headers(request.headers)
   headers.set('cookie', request.cookies.toString())
   const response = NextResponse.next({ request: { headers } })
-  for (const cookie of setCookies) response.headers.append('set-cookie', cookie)
+  // Through response.cookies, not raw headers: Next keeps only those when the page answers with a redirect.
+  for (const cookie of setCookies) {
+    const parsed = parseSetCookie(cookie)
+    if (parsed) response.cookies.set(parsed)
+  }
   if (newToken) rememberSession(response)
   else response.cookies.delete(SIGNED_IN_HINT_COOKIE)
   return response
@@ -77,23 +82,55 @@ function rememberSession(response: NextResponse): void {
 }
 
 function cookieValue(setCookies: string[], name: string): string | undefined {
-  for (const cookie of setCookies) {
-    const [pair] = cookie.split(';')
-    const index = pair?.indexOf('=') ?? -1
-    if (pair && index > 0 && pair.slice(0, index).trim() === name) {
-      const value = pair.slice(index + 1).trim()
-      return value === '' ? undefined : value
-    }
-  }
-  return undefined
+  const value = setCookies.map(parseSetCookie).find((cookie) => cookie?.name === name)?.value
+  return value ? value : undefined
 }
 
-function isPrefetch(request: NextRequest): boolean {
-  return (
-    request.headers.has('next-router-prefetch') ||
-    request.headers.get('purpose') === 'prefetch' ||
-    request.headers.get('sec-purpose')?.includes('prefetch') === true
-  )
+type CookieOptions = Exclude<Parameters<NextResponse['cookies']['set']>[0], string>
+
+/** `name=value; Max-Age=…; Path=…; HttpOnly; SameSite=Lax; Secure` as NextResponse.cookies takes it. */
+function parseSetCookie(header: string): CookieOptions | undefined {
+  const [pair = '', ...attributes] = header.split(';')
+  const index = pair.indexOf('=')
+  if (index <= 0) return undefined
+  const cookie: CookieOptions = { name: pair.slice(0, index).trim(), value: pair.slice(index + 1).trim() }
+  for (const attribute of attributes) {
+    const [key = '', ...rest] = attribute.split('=')
+    const value = rest.join('=').trim()
+    switch (key.trim().toLowerCase()) {
+      case 'path':
+        cookie.path = value
+        break
+      case 'domain':
+        cookie.domain = value
+        break
+      case 'max-age':
+        cookie.maxAge = Number(value)
+        break
+      case 'expires':
+        cookie.expires = new Date(value)
+        break
+      case 'httponly':
+        cookie.httpOnly = true
+        break
+      case 'secure':
+        cookie.secure = true
+        break
+      case 'samesite':
+        cookie.sameSite = value.toLowerCase() as 'lax' | 'strict' | 'none'
+        break
+    }
+  }
+  return cookie
+}
+
+/**
+ * A page the browser is loading as a document. Prefetches and client-side navigations are fetches (Next does
+ * not show their RSC headers to the proxy), so they are told apart by Fetch Metadata; those are left to
+ * SessionKeeper, which refreshes and re-renders in place.
+ */
+function isDocumentLoad(request: NextRequest): boolean {
+  return request.method === 'GET' && request.headers.get('sec-fetch-dest') === 'document'
 }
 
 export const config = {

@@ -1,6 +1,7 @@
 import type { Metadata, Viewport } from 'next'
 import Link from 'next/link'
 import type { ReactNode } from 'react'
+import { SessionKeeper } from '../components/session-keeper'
 import { SignOutButton } from '../components/sign-out-button'
 import { getCurrentUser } from '../lib/api-server'
 import './globals.css'
@@ -17,6 +18,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   return (
     <html lang="en">
       <body>
+        <SessionKeeper signedIn={user !== null} />
         <a className="skip-link" href="#main">
           Skip to content
         </a>

@@ -1,18 +1,19 @@
 import type { InputHTMLAttributes, ReactNode } from 'react'
 
-/** Messages that belong to no field, at the top of a form; announced when they appear. */
-export function FormAlert({ messages, id }: { messages: string[]; id?: string }) {
+/** Messages that belong to no field, at the top of a form; an alert, so they are announced when they appear. */
+export function FormAlert({ messages }: { messages: string[] }) {
+  if (messages.length === 0) return null
   return (
-    <div id={id} role="alert" className={messages.length > 0 ? 'alert alert-error' : 'alert-empty'}>
+    <div role="alert" className="alert alert-error">
       {messages.length === 1 ? (
         <p>{messages[0]}</p>
-      ) : messages.length > 1 ? (
+      ) : (
         <ul>
           {messages.map((message) => (
             <li key={message}>{message}</li>
           ))}
         </ul>
-      ) : null}
+      )}
     </div>
   )
 }
