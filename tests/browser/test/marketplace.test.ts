@@ -1,0 +1,192 @@
+import { mkdir } from 'node:fs/promises'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { eventually, startTestStack, type TestStack } from '@ticketing/system-tests'
+
+// The web client in Debian's Chromium, through the gateway of a whole stack. Screenshots of the key pages
+// are kept in tests/browser/artifacts/ (CI keeps the folder as the run's artifacts).
+const HOLD_SECONDS = 15
+const ARTIFACTS = fileURLToPath(new URL('../artifacts', import.meta.url))
+const PASSWORD = 'correct horse battery staple'
+
+let stack: TestStack
+let browser: Browser
+const contexts: BrowserContext[] = []
+let people = 0
+
+beforeAll(async () => {
+  await mkdir(ARTIFACTS, { recursive: true })
+  stack = await startTestStack({
+    client: true,
+    env: { ORDER_HOLD_SECONDS: String(HOLD_SECONDS), SWEEP_INTERVAL_SECONDS: '1', SWEEP_GRACE_SECONDS: '2' },
+  })
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    // Without the networking switches Chromium keeps calling Google's hosts, which a closed network refuses.
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  })
+}, 600_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await stack?.cleanup()
+}, 60_000)
+
+/** A person with a browser of their own (cookies and all), at phone or desktop width. */
+async function person(viewport = { width: 1280, height: 900 }): Promise<Page> {
+  const context = await browser.newContext({ baseURL: stack.url, viewport })
+  contexts.push(context)
+  return context.newPage()
+}
+
+function shoot(page: Page, name: string) {
+  return page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true })
+}
+
+async function signUp(page: Page): Promise<string> {
+  const email = `person${++people}-${stack.namespace}@example.com`
+  await page.goto('/signup')
+  await page.getByLabel('Email').fill(email)
+  await page.getByLabel('Password').fill(PASSWORD)
+  await page.getByRole('button', { name: 'Create account' }).click()
+  await page.waitForURL((url) => !url.pathname.startsWith('/signup'))
+  return email
+}
+
+/** A listing made through the API, for tests whose subject is the buyer. */
+async function listedTicket(title: string, price: number): Promise<string> {
+  const seller = await stack.signUp()
+  const created = await seller.post<{ id: string }>('/api/tickets', { title, price })
+  expect(created.status).toBe(201)
+  return created.body.id
+}
+
+describe('the marketplace in a browser', { timeout: 120_000 }, () => {
+  test('the home page is rendered on the server: its HTML already holds the listings', async () => {
+    const title = `Server-rendered show ${stack.namespace}`
+    await listedTicket(title, 42)
+    const html = await (await fetch(stack.url)).text()
+    expect(html).toContain(title)
+    expect(html).toContain('$42.00')
+  })
+
+  test('a seller lists a ticket and another person buys it with the sandbox card', async () => {
+    const seller = await person()
+    await signUp(seller)
+    await seller.goto('/sell')
+    const title = `Jazz at the Blue Note ${stack.namespace}`
+    await seller.getByLabel('Title').fill(title)
+    await seller.getByLabel('Price (USD)').fill('64.50')
+    await shoot(seller, 'sell')
+    await seller.getByRole('button', { name: 'List ticket' }).click()
+    await seller.waitForURL(/\/tickets\/[0-9a-f-]{36}$/)
+    await expect.poll(() => seller.getByRole('heading', { level: 1 }).textContent()).toBe(title)
+    const ticketPath = new URL(seller.url()).pathname
+
+    const buyer = await person()
+    await signUp(buyer)
+    await buyer.goto('/')
+    await buyer.getByRole('link', { name: title }).first().click()
+    await buyer.waitForURL(`**${ticketPath}`)
+    await shoot(buyer, 'ticket')
+    await buyer.getByRole('button', { name: /^Buy for/ }).click()
+    await buyer.waitForURL(/\/orders\/[0-9a-f-]{36}$/)
+    await expect.poll(() => buyer.getByRole('timer').isVisible()).toBe(true)
+    await shoot(buyer, 'order')
+
+    await buyer.getByLabel(/Visa ending 4242/).check()
+    await buyer.getByRole('button', { name: /^Pay / }).click()
+    await expect
+      .poll(
+        () =>
+          buyer
+            .getByText(/the ticket is yours/i)
+            .first()
+            .isVisible(),
+        { timeout: 30_000 },
+      )
+      .toBe(true)
+    await expect.poll(() => buyer.getByText('Paid', { exact: true }).isVisible()).toBe(true)
+    await shoot(buyer, 'order-paid')
+
+    await buyer.goto('/orders')
+    await expect.poll(() => buyer.getByText(title).first().isVisible()).toBe(true)
+    await shoot(buyer, 'my-orders')
+    // The seller's listing shows it sold: no longer for sale on the home page.
+    await seller.goto('/listings')
+    await expect.poll(() => seller.getByText(title).first().isVisible()).toBe(true)
+    await shoot(seller, 'my-listings')
+    const home = await (await fetch(stack.url)).text()
+    expect(home).not.toContain(title)
+  })
+
+  test('a hold that runs out on the order page says so, and the ticket is for sale again', async () => {
+    const title = `Late-night comedy ${stack.namespace}`
+    const ticketId = await listedTicket(title, 19)
+    const buyer = await person({ width: 390, height: 844 })
+    await signUp(buyer)
+    await buyer.goto(`/tickets/${ticketId}`)
+    await buyer.getByRole('button', { name: /^Buy for/ }).click()
+    await buyer.waitForURL(/\/orders\/[0-9a-f-]{36}$/)
+    await shoot(buyer, 'order-phone')
+
+    await expect
+      .poll(
+        () =>
+          buyer
+            .getByText(/hold on this ticket (has expired|ran out)/i)
+            .first()
+            .isVisible(),
+        {
+          timeout: (HOLD_SECONDS + 20) * 1000,
+          interval: 500,
+        },
+      )
+      .toBe(true)
+    // Then the order shows cancelled, once the expiration event has been applied.
+    await expect
+      .poll(() => buyer.getByText('Cancelled', { exact: true }).isVisible(), { timeout: 30_000 })
+      .toBe(true)
+    await shoot(buyer, 'order-expired')
+
+    await eventually(
+      async () => {
+        await buyer.goto(`/tickets/${ticketId}`)
+        return (await buyer.getByRole('button', { name: /^Buy for/ }).isVisible()) ? true : undefined
+      },
+      { what: 'the ticket for sale again', timeoutMs: 15_000, intervalMs: 500 },
+    )
+  })
+
+  test('invalid input gets its message next to the field it concerns', async () => {
+    const page = await person({ width: 390, height: 844 })
+    await page.goto('/signup')
+    await page.getByLabel('Email').fill('not-an-email')
+    await page.getByLabel('Password').fill('short')
+    await page.getByRole('button', { name: 'Create account' }).click()
+    await expect.poll(() => page.getByLabel('Email').getAttribute('aria-invalid')).toBe('true')
+    expect(await page.getByLabel('Password').getAttribute('aria-invalid')).toBe('true')
+    await expect.poll(() => page.getByText('Password must be at least 8 characters').isVisible()).toBe(true)
+    await shoot(page, 'signup-errors')
+
+    await signUp(page)
+    await page.goto('/sell')
+    await page.getByLabel('Title').fill('   ')
+    await page.getByLabel('Price (USD)').fill('10.999')
+    await page.getByRole('button', { name: 'List ticket' }).click()
+    await expect.poll(() => page.getByLabel('Title').getAttribute('aria-invalid')).toBe('true')
+    expect(await page.getByLabel('Price (USD)').getAttribute('aria-invalid')).toBe('true')
+    await shoot(page, 'sell-errors')
+  })
+})
