@@ -64,8 +64,8 @@ export async function findOrStartInfrastructure(options: InfrastructureOptions):
   }
   try {
     const postgresUrl = await findOrStartPostgres(env, ports, options, started)
-    const natsUrl = await findOrStartNats(env, ports, options, started)
-    const redisUrl = await findOrStartRedis(env, ports, options, started)
+    const natsUrl = await findOrStartSystemServer(nats(ports.nats), env, options, started)
+    const redisUrl = await findOrStartSystemServer(redis(ports.redis), env, options, started)
     return { postgresUrl, natsUrl, redisUrl, stop }
   } catch (error) {
     await stop()
@@ -160,7 +160,8 @@ async function findOrStartPostgres(
 }
 
 /** A system binary, installed from Debian's packages when missing and we may (root with apt-get). */
-async function systemBinary(binary: string, debianPackage: string, output: StackOutput): Promise<string> {
+async function systemBinary(server: SystemServer, output: StackOutput): Promise<string> {
+  const { binary, debianPackage } = server
   for (const directory of [
     ...(process.env.PATH ?? '').split(':'),
     '/usr/sbin',
@@ -173,7 +174,7 @@ async function systemBinary(binary: string, debianPackage: string, output: Stack
   if (!isRoot() || !existsSync('/usr/bin/apt-get')) {
     throw new SetupError(
       `${binary} is not installed. Install it (Debian/Ubuntu: sudo apt-get install ${debianPackage}) ` +
-        `or point the stack at a running server with ${binary === 'nats-server' ? 'NATS_URL' : 'REDIS_URL'}.`,
+        `or point the stack at a running server with ${server.variable}.`,
     )
   }
   output.notice(`installing ${debianPackage} from Debian's packages`)
@@ -186,83 +187,86 @@ async function systemBinary(binary: string, debianPackage: string, output: Stack
   throw new SetupError(`${debianPackage} was installed but ${binary} was not found`)
 }
 
-async function startServer(
-  spec: { name: string; binary: string; args: string[]; port: number },
-  { output }: InfrastructureOptions,
+/** How to find, or else start, one of the servers that come from the system's packages. */
+interface SystemServer {
+  /** As shown in messages: NATS, Redis. */
+  title: string
+  /** The variable that gives its URL: NATS_URL, REDIS_URL. */
+  variable: 'NATS_URL' | 'REDIS_URL'
+  scheme: 'nats' | 'redis'
+  port: number
+  binary: string
+  debianPackage: string
+  /** Its command line, given the folder that keeps its data. */
+  args(storage: string): string[]
+}
+
+async function findOrStartSystemServer(
+  server: SystemServer,
+  env: NodeJS.ProcessEnv,
+  { dataDir, output }: InfrastructureOptions,
   started: { stop(): Promise<void> }[],
-): Promise<void> {
-  const server = new ManagedProcess(
+): Promise<string> {
+  const given = env[server.variable]
+  if (given) {
+    output.notice(`${server.title}: using ${server.variable}`)
+    return given
+  }
+  const url = `${server.scheme}://127.0.0.1:${server.port}`
+  if (await isPortOpen(server.port)) {
+    output.notice(`${server.title}: using the server on 127.0.0.1:${server.port}`)
+    return url
+  }
+  const binary = await systemBinary(server, output)
+  const storage = path.join(dataDir, server.scheme)
+  await mkdir(storage, { recursive: true })
+  output.notice(`${server.title}: starting a private server, its data in ${storage}`)
+  const child = new ManagedProcess(
     {
-      name: spec.name,
-      command: spec.binary,
-      args: spec.args,
+      name: server.scheme,
+      command: binary,
+      args: server.args(storage),
       cwd: process.cwd(),
       env: process.env,
       restart: true,
     },
     output,
   )
-  server.start()
-  started.push(server)
-  await waitForPort(spec.port, spec.name)
-}
-
-async function findOrStartNats(
-  env: NodeJS.ProcessEnv,
-  ports: InfrastructurePorts,
-  options: InfrastructureOptions,
-  started: { stop(): Promise<void> }[],
-): Promise<string> {
-  if (env.NATS_URL) {
-    options.output.notice('NATS: using NATS_URL')
-    return env.NATS_URL
-  }
-  const url = `nats://127.0.0.1:${ports.nats}`
-  if (await isPortOpen(ports.nats)) {
-    options.output.notice(
-      `NATS: using the server on 127.0.0.1:${ports.nats} (it must have JetStream enabled)`,
-    )
-    return url
-  }
-  const binary = await systemBinary('nats-server', 'nats-server', options.output)
-  const storage = path.join(options.dataDir, 'nats')
-  await mkdir(storage, { recursive: true })
-  options.output.notice(`NATS: starting a private server with JetStream, its data in ${storage}`)
-  await startServer(
-    {
-      name: 'nats',
-      binary,
-      args: ['-a', '127.0.0.1', '-p', String(ports.nats), '-js', '-sd', storage],
-      port: ports.nats,
-    },
-    options,
-    started,
-  )
+  child.start()
+  started.push(child)
+  await waitForPort(server.port, server.title)
   return url
 }
 
-async function findOrStartRedis(
-  env: NodeJS.ProcessEnv,
-  ports: InfrastructurePorts,
-  options: InfrastructureOptions,
-  started: { stop(): Promise<void> }[],
-): Promise<string> {
-  if (env.REDIS_URL) {
-    options.output.notice('Redis: using REDIS_URL')
-    return env.REDIS_URL
-  }
-  const url = `redis://127.0.0.1:${ports.redis}`
-  if (await isPortOpen(ports.redis)) {
-    options.output.notice(`Redis: using the server on 127.0.0.1:${ports.redis}`)
-    return url
-  }
-  const binary = await systemBinary('redis-server', 'redis-server', options.output)
-  const storage = path.join(options.dataDir, 'redis')
-  await mkdir(storage, { recursive: true })
-  options.output.notice(`Redis: starting a private server, its data in ${storage}`)
+const nats = (port: number): SystemServer => ({
+  title: 'NATS',
+  variable: 'NATS_URL',
+  scheme: 'nats',
+  port,
+  binary: 'nats-server',
+  debianPackage: 'nats-server',
+  // JetStream on, its streams kept in the data folder.
+  args: (storage) => ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storage],
+})
+
+const redis = (port: number): SystemServer => ({
+  title: 'Redis',
+  variable: 'REDIS_URL',
+  scheme: 'redis',
+  port,
+  binary: 'redis-server',
+  debianPackage: 'redis-server',
   // The append-only file keeps expiration's timers across restarts.
-  const port = String(ports.redis)
-  const args = ['--bind', '127.0.0.1', '--port', port, '--dir', storage, '--appendonly', 'yes', '--save', '']
-  await startServer({ name: 'redis', binary, args, port: ports.redis }, options, started)
-  return url
-}
+  args: (storage) => [
+    '--bind',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--dir',
+    storage,
+    '--appendonly',
+    'yes',
+    '--save',
+    '',
+  ],
+})

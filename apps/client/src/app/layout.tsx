@@ -4,6 +4,7 @@ import type { ReactNode } from 'react'
 import { SessionKeeper } from '../components/session-keeper'
 import { SignOutButton } from '../components/sign-out-button'
 import { getCurrentUser } from '../lib/api-server'
+import { holdInWords } from '../lib/config'
 import './globals.css'
 
 export const metadata: Metadata = {
@@ -92,7 +93,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         </main>
         <footer className="site-footer">
           <div className="container">
-            <p>Ticketing — a resale marketplace. Tickets are held for you for 15 minutes while you pay.</p>
+            <p>
+              Ticketing — a resale marketplace. Tickets are held for you for {holdInWords()} while you pay.
+            </p>
           </div>
         </footer>
       </body>

@@ -1,6 +1,7 @@
 import Link from 'next/link'
 import { Pager } from '../components/pager'
 import { apiGet, getCurrentUser } from '../lib/api-server'
+import { holdInWords } from '../lib/config'
 import { formatMoney } from '../lib/format'
 import type { Ticket } from '../lib/types'
 
@@ -49,7 +50,7 @@ export default async function HomePage({ searchParams }: { searchParams: Search 
       <section className="hero">
         <h1>Tickets for sale</h1>
         <p className="lead">
-          Find a seat, reserve it, and pay within 15 minutes. Every ticket is sold only once.
+          Find a seat, reserve it, and pay within {holdInWords()}. Every ticket is sold only once.
         </p>
         <form action="/" method="get" className="search-form" role="search" aria-label="Tickets">
           <label htmlFor="search-q" className="visually-hidden">

@@ -8,3 +8,12 @@ export function stripePublishableKey(): string | undefined {
   const key = process.env['STRIPE_PUBLISHABLE_KEY']?.trim()
   return key ? key : undefined
 }
+
+/** The hold the orders service gives a reservation (the same ORDER_HOLD_SECONDS), in words: "15 minutes". */
+export function holdInWords(): string {
+  const seconds = Number(process.env['ORDER_HOLD_SECONDS'] ?? 900)
+  if (!Number.isFinite(seconds) || seconds <= 0) return '15 minutes'
+  if (seconds % 60 !== 0) return `${seconds} seconds`
+  const minutes = seconds / 60
+  return minutes === 1 ? '1 minute' : `${minutes} minutes`
+}
