@@ -13,6 +13,8 @@ export interface ProcessSpec {
   restart: boolean
   /** How long stop() waits after SIGTERM before SIGKILL. */
   stopTimeoutMs?: number
+  /** Called each time it is spawned, restarts included (the stack records pids). */
+  onStart?: () => void
 }
 
 const KEPT_LINES = 20
@@ -69,6 +71,7 @@ export class ManagedProcess {
     }
     child.once('error', (error) => this.record(`could not start ${this.spec.command}: ${error.message}`))
     child.once('exit', (code, signal) => this.exited(code, signal))
+    this.spec.onStart?.()
   }
 
   /** SIGTERM, then SIGKILL if it has not finished in time. Resolves once it has exited. */
@@ -103,7 +106,7 @@ export class ManagedProcess {
     this.deaths += 1
     const how = signal ? `was killed by ${signal}` : `exited with code ${String(code)}`
     const lines = this.recent.length
-      ? `; its last lines:\n${this.recent.map((line) => `    ${line}`).join('\n')}`
+      ? `; its last lines:\n${this.recent.map((line) => `    ${this.output.format(line)}`).join('\n')}`
       : ' without printing anything'
     this.output.notice(`${this.spec.name} ${how}${lines}`, 'error')
     if (!this.spec.restart) return

@@ -8,6 +8,8 @@ export interface StackOutput {
   line(source: string, text: string): void
   /** A message from the launcher itself: progress, a process that died, the URL. */
   notice(text: string, level?: 'info' | 'warn' | 'error'): void
+  /** A process's line as this output shows it (pino's JSON made readable on a terminal). */
+  format(line: string): string
   close(): Promise<void>
 }
 
@@ -42,8 +44,11 @@ export class TerminalOutput implements StackOutput {
       this.colour.set(source, code)
     }
     const prefix = `${source.padEnd(this.width)} │ `
-    const body = text.startsWith('{') ? this.pretty(text).trimEnd() : text
-    this.stream.write(`${this.colourful ? paint(code, prefix) : prefix}${body}\n`)
+    this.stream.write(`${this.colourful ? paint(code, prefix) : prefix}${this.format(text)}\n`)
+  }
+
+  format(line: string): string {
+    return line.startsWith('{') ? this.pretty(line).trimEnd() : line
   }
 
   notice(text: string, level: 'info' | 'warn' | 'error' = 'info'): void {
@@ -68,6 +73,10 @@ export class FileOutput implements StackOutput {
 
   line(source: string, text: string): void {
     this.stream.write(`${source} │ ${text}\n`)
+  }
+
+  format(line: string): string {
+    return line
   }
 
   notice(text: string, level: 'info' | 'warn' | 'error' = 'info'): void {

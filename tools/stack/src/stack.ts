@@ -1,4 +1,5 @@
-import { readFile, mkdir, writeFile } from 'node:fs/promises'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { readFile, readlink } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { loadJwtKeys, type ServiceName } from '@ticketing/common'
@@ -142,8 +143,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   const processes = new Map<Part, ManagedProcess>()
   const launch = (part: Part, args: string[], cwd: string, env: NodeJS.ProcessEnv) => {
+    const recordPids = () => writePids(dataDir, namespace, [...processes.values()])
     const child = new ManagedProcess(
-      { name: part, command: process.execPath, args, cwd, env, restart: options.restart ?? true },
+      {
+        name: part,
+        command: process.execPath,
+        args,
+        cwd,
+        env,
+        restart: options.restart ?? true,
+        onStart: recordPids,
+      },
       output,
     )
     processes.set(part, child)
@@ -155,7 +165,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     for (const group of order) {
       await Promise.all(group.map((part) => processes.get(part)?.stop() ?? Promise.resolve()))
     }
-    await writePids(dataDir, namespace, [])
+    writePids(dataDir, namespace, [])
   }
 
   const waitUntilReady = async (part: Part, timeoutMs = READY_TIMEOUT_MS) => {
@@ -232,7 +242,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       PAYMENTS_URL: `http://127.0.0.1:${ports.payments}`,
       CLIENT_URL: `http://127.0.0.1:${ports.client}`,
     })
-    await writePids(dataDir, namespace, [...processes.values()])
     await Promise.all(
       ['gateway' as const, ...(withClient ? (['client'] as const) : [])].map((part) => waitUntilReady(part)),
     )
@@ -249,11 +258,12 @@ function pidFile(dataDir: string, namespace: string): string {
   return path.join(dataDir, 'run', `${namespace}.pids.json`)
 }
 
-async function writePids(dataDir: string, namespace: string, processes: ManagedProcess[]): Promise<void> {
+function writePids(dataDir: string, namespace: string, processes: ManagedProcess[]): void {
+  // Synchronous: restarts call it at any moment, and two writes at once must not interleave.
   const file = pidFile(dataDir, namespace)
-  await mkdir(path.dirname(file), { recursive: true })
+  mkdirSync(path.dirname(file), { recursive: true })
   const pids = processes.map((child) => child.pid).filter((pid) => pid !== undefined)
-  await writeFile(file, `${JSON.stringify(pids)}\n`)
+  writeFileSync(file, `${JSON.stringify(pids)}\n`)
 }
 
 async function stopLeftovers(dataDir: string, namespace: string, output: StackOutput): Promise<void> {
@@ -262,9 +272,10 @@ async function stopLeftovers(dataDir: string, namespace: string, output: StackOu
     () => [],
   )
   for (const pid of pids) {
-    // Only a process still running one of our programs: the pid may have been reused since.
-    const command = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')
-    if (!command.includes(repositoryRoot)) continue
+    // Only a process still working in this repository: the pid may have been reused since. (Its working
+    // folder, not its command line, which Next.js rewrites to "next-server".)
+    const folder = await readlink(`/proc/${pid}/cwd`).catch(() => '')
+    if (!`${folder}/`.startsWith(repositoryRoot)) continue
     output.notice(`stopping process ${pid}, left running by an earlier start`, 'warn')
     try {
       process.kill(pid, 'SIGTERM')
