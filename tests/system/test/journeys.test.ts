@@ -277,12 +277,20 @@ describe('the promises of DESIGN §1, end to end', { timeout: 60_000 }, () => {
     const buyer = await stack.signUp()
     const deaths = orders.deaths
     orders.signal('SIGKILL')
-    // Listed while orders is down: the event waits in the stream for it.
-    const ticket = await listTicket(seller, 15)
     await eventually(async () => (orders.deaths > deaths ? true : undefined), { what: 'the death noticed' })
+    // Listed while orders is down (it is started again after a second): the event waits in the stream.
+    const ticket = await listTicket(seller, 15)
     await stack.waitUntilReady('orders')
 
-    const order = await reserve(buyer, ticket.id)
+    // An event the dead process had taken but not acknowledged comes back after the consumers' ack wait
+    // (30 s), so allow for that.
+    const order = await eventually(
+      async () => {
+        const response = await buyer.post<Order>('/api/orders', { ticketId: ticket.id })
+        return response.status === 404 ? undefined : response
+      },
+      { what: 'the ticket reaching the restarted orders', timeoutMs: 40_000, intervalMs: 250 },
+    )
     expect(order.status).toBe(201)
     expect(order.body.ticket.price).toBe(15)
     expect(stack.output.notices.some((notice) => notice.startsWith('orders was killed by SIGKILL'))).toBe(
