@@ -23,27 +23,29 @@ interface SeedRecord {
 }
 
 /**
- * Lists the demo tickets through the API, as a seller would, once per data folder: the first start of a
- * fresh .data shows a full home page, and later starts leave the marketplace as its users left it.
+ * Lists the demo tickets through the API, as a seller would, when the demo seller does not exist yet: the
+ * first start on an empty database shows a full home page, and later starts leave the marketplace as its
+ * users left it. The seller's password is kept in the data folder so that it can be shown every time.
  */
 export async function seedDemoListings(siteUrl: string, dataDir: string, output: StackOutput): Promise<void> {
   const recordFile = path.join(dataDir, 'demo-seller.json')
-  const existing = await readFile(recordFile, 'utf8').then(
+  let seller = await readFile(recordFile, 'utf8').then(
     (text) => JSON.parse(text) as SeedRecord,
     () => undefined,
   )
-  if (existing) {
-    output.notice(`demo seller: ${existing.email} / ${existing.password}`)
-    return
+  if (!seller) {
+    seller = { email: 'demo-seller@ticketing.test', password: randomBytes(9).toString('base64url') }
+    await mkdir(dataDir, { recursive: true })
+    await writeFile(recordFile, `${JSON.stringify(seller)}\n`, { mode: 0o600 })
   }
-  const seller: SeedRecord = {
-    email: 'demo-seller@ticketing.test',
-    password: randomBytes(9).toString('base64url'),
-  }
+  const credentials = `demo seller: ${seller.email} / ${seller.password}`
+
   const api = new ApiClient(siteUrl)
   const signup = await api.post('/api/users/signup', seller)
   if (signup.status === 400) {
-    output.notice('demo listings skipped: the demo seller already exists in this database', 'warn')
+    // Seeded on an earlier start (the email is taken): leave the listings as they are.
+    const signin = await api.post('/api/users/signin', seller)
+    output.notice(signin.status === 200 ? credentials : 'demo seller exists; its password is not in .data')
     return
   }
   if (signup.status !== 201) throw new Error(`demo seller sign-up answered ${signup.status}`)
@@ -52,9 +54,5 @@ export async function seedDemoListings(siteUrl: string, dataDir: string, output:
     const created = await api.post('/api/tickets', listing)
     if (created.status !== 201) throw new Error(`demo listing answered ${created.status}`)
   }
-  await mkdir(dataDir, { recursive: true })
-  await writeFile(recordFile, `${JSON.stringify(seller)}\n`, { mode: 0o600 })
-  output.notice(
-    `listed ${DEMO_LISTINGS.length} demo tickets; demo seller: ${seller.email} / ${seller.password}`,
-  )
+  output.notice(`listed ${DEMO_LISTINGS.length} demo tickets; ${credentials}`)
 }
