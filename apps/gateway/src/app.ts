@@ -41,12 +41,30 @@ export async function buildGateway(
     logger: options.logger ?? { level: config.LOG_LEVEL, base: { service: 'gateway' } },
     genReqId: requestId,
     requestIdHeader: false,
-    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
   })
   app.setErrorHandler(errorHandler)
   app.addHook('onSend', async (request, reply) => void reply.header('x-request-id', request.id))
   app.get('/healthz', { logLevel: 'warn' }, async () => ({ status: 'ok' }))
+  // One line per request, as every service writes; the proxy's own chatter ("fetching from remote server")
+  // stays below the routes' log level.
+  app.addHook('onResponse', (request, reply, done) => {
+    if (request.routeOptions.url !== '/healthz') {
+      const { method, url } = request
+      app.log.info(
+        {
+          requestId: request.id,
+          method,
+          url,
+          statusCode: reply.statusCode,
+          ms: Math.round(reply.elapsedTime),
+        },
+        'request done',
+      )
+    }
+    done()
+  })
 
   for (const route of routesOf(config)) {
     await app.register(proxy, {
@@ -54,6 +72,7 @@ export async function buildGateway(
       prefix: route.prefix,
       rewritePrefix: route.prefix,
       replyOptions: { rewriteRequestHeaders: forwardedHeaders },
+      logLevel: 'warn',
     })
   }
   return app

@@ -97,6 +97,7 @@ describe('the marketplace in a browser', { timeout: 120_000 }, () => {
     const buyer = await person()
     await signUp(buyer)
     await buyer.goto('/')
+    await shoot(buyer, 'home')
     await buyer.getByRole('link', { name: title }).first().click()
     await buyer.waitForURL(`**${ticketPath}`)
     await shoot(buyer, 'ticket')
@@ -169,8 +170,22 @@ describe('the marketplace in a browser', { timeout: 120_000 }, () => {
     )
   })
 
+  test('an access token that is gone is renewed from the refresh token without the person noticing', async () => {
+    const page = await person()
+    await signUp(page)
+    // As if the 15-minute access token had expired: the browser no longer sends it.
+    await page.context().clearCookies({ name: 'session' })
+    await page.goto('/orders')
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('My orders')
+    expect(new URL(page.url()).pathname).toBe('/orders')
+    const cookies = await page.context().cookies()
+    expect(cookies.some((cookie) => cookie.name === 'session')).toBe(true)
+  })
+
   test('invalid input gets its message next to the field it concerns', async () => {
     const page = await person({ width: 390, height: 844 })
+    await page.goto('/')
+    await shoot(page, 'home-phone')
     await page.goto('/signup')
     await page.getByLabel('Email').fill('not-an-email')
     await page.getByLabel('Password').fill('short')
