@@ -76,9 +76,14 @@ describe('the marketplace in a browser', { timeout: 120_000 }, () => {
   test('the home page is rendered on the server: its HTML already holds the listings', async () => {
     const title = `Server-rendered show ${stack.namespace}`
     await listedTicket(title, 42)
+    await listedTicket(`Another show ${stack.namespace}`, 17)
     const html = await (await fetch(stack.url)).text()
     expect(html).toContain(title)
     expect(html).toContain('$42.00')
+    // A search is a plain GET form, answered by the server too.
+    const found = await (await fetch(`${stack.url}/?q=${encodeURIComponent('server-RENDERED')}`)).text()
+    expect(found).toContain(title)
+    expect(found).not.toContain('Another show')
   })
 
   test('a seller lists a ticket and another person buys it with the sandbox card', async () => {

@@ -6,9 +6,6 @@ import { formatMoney } from '../lib/format'
 import type { Ticket } from '../lib/types'
 
 const PAGE_SIZE = 24
-// The API has no title search: a search reads listings in pages of this size until a page of matches is full.
-const SCAN_SIZE = 200
-const MAX_SCANS = 5
 
 type Search = Promise<Record<string, string | string[] | undefined>>
 
@@ -16,34 +13,19 @@ function first(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value
 }
 
-async function browse(cursor: string | undefined) {
+/** The tickets for sale, newest first; with `q`, those whose title contains it (the API searches). */
+async function browse(q: string | undefined, cursor: string | undefined) {
   const query = new URLSearchParams({ limit: String(PAGE_SIZE) })
+  if (q) query.set('q', q)
   if (cursor) query.set('cursor', cursor)
   return apiGet<Ticket[]>(`/api/tickets?${query.toString()}`)
-}
-
-/** Tickets whose title contains `q`, reading the newest-first list until PAGE_SIZE match or it ends. */
-async function search(q: string, cursor: string | undefined) {
-  const needle = q.toLocaleLowerCase('en-US')
-  const matches: Ticket[] = []
-  let next = cursor
-  for (let scan = 0; scan < MAX_SCANS && matches.length < PAGE_SIZE; scan++) {
-    const query = new URLSearchParams({ limit: String(SCAN_SIZE) })
-    if (next) query.set('cursor', next)
-    const page = await apiGet<Ticket[]>(`/api/tickets?${query.toString()}`)
-    if (!page.ok) return page
-    matches.push(...page.data.filter((t) => t.title.toLocaleLowerCase('en-US').includes(needle)))
-    next = page.nextCursor
-    if (!next) break
-  }
-  return { ok: true as const, status: 200, data: matches, nextCursor: next }
 }
 
 export default async function HomePage({ searchParams }: { searchParams: Search }) {
   const params = await searchParams
   const q = first(params['q'])?.trim() || undefined
   const cursor = first(params['cursor']) || undefined
-  const [result, user] = await Promise.all([q ? search(q, cursor) : browse(cursor), getCurrentUser()])
+  const [result, user] = await Promise.all([browse(q, cursor), getCurrentUser()])
 
   return (
     <>
@@ -62,6 +44,7 @@ export default async function HomePage({ searchParams }: { searchParams: Search 
             name="q"
             defaultValue={q}
             placeholder="Search by title"
+            maxLength={100}
             autoComplete="off"
           />
           <button type="submit" className="button button-primary">

@@ -32,13 +32,19 @@ export async function saveTicket(
     .executeTakeFirstOrThrow()
 }
 
+/** An `ilike` pattern for titles containing `text`, in which its own %, _ and backslash match themselves. */
+function containing(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (special) => `\\${special}`)}%`
+}
+
 /**
  * Newest first, keyset-paginated on (created_at, id): the tickets for sale, or with `sellerId` every ticket
- * of that seller, reserved ones included. Each has an index of its own (see the migration).
+ * of that seller, reserved ones included; `search` keeps those whose title contains it. Each has an index of
+ * its own (see the migrations).
  */
 export async function listTickets(
   db: Kysely<Database>,
-  filter: { sellerId?: string; limit: number; after?: PageCursor },
+  filter: { sellerId?: string; search?: string; limit: number; after?: PageCursor },
 ): Promise<TicketRow[]> {
   let query = db
     .selectFrom('tickets')
@@ -47,6 +53,7 @@ export async function listTickets(
     .orderBy('id', 'desc')
     .limit(filter.limit)
   query = filter.sellerId ? query.where('user_id', '=', filter.sellerId) : query.where('order_id', 'is', null)
+  if (filter.search) query = query.where('title', 'ilike', containing(filter.search))
   const { after } = filter
   if (after) {
     query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(after.createdAt, after.id)))

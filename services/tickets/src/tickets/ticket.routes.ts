@@ -11,9 +11,10 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: TicketsContext }> = 
     '/',
     { schema: { querystring: ListTicketsQuery, response: { 200: Type.Array(Ticket) } } },
     async (request, reply) => {
-      const { limit, cursor, userId } = request.query
+      const { limit, cursor, userId, q } = request.query
       const rows = await listTicketsPage(ctx, {
         sellerId: userId,
+        search: q?.trim() || undefined,
         limit: limit + 1,
         after: cursor ? decodeCursor(cursor) : undefined,
       })

@@ -28,6 +28,8 @@ export const ListTicketsQuery = Type.Object({
   cursor: Type.Optional(Type.String({ maxLength: 200 })),
   /** A seller: their tickets, reserved ones included, instead of the tickets for sale. */
   userId: Type.Optional(Type.String({ format: 'uuid' })),
+  /** Only tickets whose title contains this text, in any letter case. */
+  q: Type.Optional(Type.String({ maxLength: 100 })),
 })
 
 export const Ticket = Type.Object({

@@ -23,7 +23,7 @@ async function announce(trx: Kysely<Database>, type: 'ticket.created' | 'ticket.
 
 export function listTicketsPage(
   ctx: TicketsContext,
-  filter: { sellerId?: string; limit: number; after?: PageCursor },
+  filter: { sellerId?: string; search?: string; limit: number; after?: PageCursor },
 ): Promise<TicketRow[]> {
   return listTickets(ctx.db, filter)
 }

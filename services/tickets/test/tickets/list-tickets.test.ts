@@ -61,6 +61,38 @@ describe('GET /api/tickets', () => {
     expect(response.json()).toEqual([second, { ...first, version: 1, orderId }])
   })
 
+  it('?q keeps the tickets whose title contains it, in any case, pages keeping the search', async () => {
+    const seller = await tickets.user()
+    const word = `Zeppelin${Date.now()}`
+    const first = await tickets.createTicket(seller, { title: `Led ${word} tribute`, price: 10 })
+    await nextMillisecond()
+    const reserved = await tickets.createTicket(seller, { title: `${word} reserved`, price: 11 })
+    await tickets.reserve(reserved)
+    await nextMillisecond()
+    await tickets.createTicket(seller, { title: 'Something else', price: 12 })
+    const second = await tickets.createTicket(seller, { title: `late ${word.toLowerCase()} show`, price: 13 })
+    // A wildcard in the search is a character like any other.
+    await tickets.createTicket(seller, { title: `${word} 100% live`, price: 14 })
+
+    const pages = await allPages(`/api/tickets?limit=1&q=${encodeURIComponent(` ${word.toUpperCase()} `)}`)
+    expect(pages.flat().map((ticket) => ticket.title)).toEqual([
+      `${word} 100% live`,
+      second.title,
+      first.title,
+    ])
+    const percent = await tickets.app.inject({ url: `/api/tickets?q=${encodeURIComponent(`${word} 100%`)}` })
+    expect(percent.json().map((ticket: Ticket) => ticket.price)).toEqual([14])
+    // As a wildcard, "1%" would match "100% live".
+    const notWildcard = await tickets.app.inject({
+      url: `/api/tickets?q=${encodeURIComponent(`${word} 1%`)}`,
+    })
+    expect(notWildcard.json()).toEqual([])
+    const wildcard = await tickets.app.inject({ url: `/api/tickets?q=${encodeURIComponent('%')}` })
+    expect(wildcard.json().map((ticket: Ticket) => ticket.price)).toEqual([14])
+    const tooLong = await tickets.app.inject({ url: `/api/tickets?q=${'x'.repeat(101)}` })
+    expect(tooLong.statusCode).toBe(400)
+  })
+
   it('pages with ?limit, the next page in a Link header, until every ticket was listed once', async () => {
     const seller = await tickets.user()
     const listed = await listSome(seller, 5)
