@@ -135,5 +135,21 @@ function isDocumentLoad(request: NextRequest): boolean {
 
 export const config = {
   // Pages only: not the API (the gateway sends it to the services anyway), assets, or the refresh stop itself.
-  matcher: ['/((?!api/|_next/|favicon.ico|icon.svg|session/refresh).*)'],
+  // And only for browsers with one of the session's cookies: a visitor who never signed in has nothing to
+  // refresh, and skipping the proxy makes their pages cheaper. Next reads this statically, so the path and
+  // the cookies' names (lib/session.ts) are written out.
+  matcher: [
+    {
+      source: '/((?!api/|_next/|favicon.ico|icon.svg|session/refresh).*)',
+      has: [{ type: 'cookie', key: 'session' }],
+    },
+    {
+      source: '/((?!api/|_next/|favicon.ico|icon.svg|session/refresh).*)',
+      has: [{ type: 'cookie', key: 'refresh' }],
+    },
+    {
+      source: '/((?!api/|_next/|favicon.ico|icon.svg|session/refresh).*)',
+      has: [{ type: 'cookie', key: 'signed_in' }],
+    },
+  ],
 }
