@@ -211,6 +211,26 @@ describe('the marketplace in a browser', { timeout: 120_000 }, () => {
     expect(cookies.some((cookie) => cookie.name === 'session')).toBe(true)
   })
 
+  test('two tabs renewing the session at once both stay signed in, and the session survives', async () => {
+    const first = await person()
+    await signUp(first)
+    const second = await first.context().newPage()
+    await first.context().clearCookies({ name: 'session' })
+    // Both tabs renew at the same moment (where a page load with the access token gone sends them): each
+    // holds the same refresh token.
+    await Promise.all([
+      first.goto('/session/refresh?next=/orders'),
+      second.goto('/session/refresh?next=/listings'),
+    ])
+    await expect.poll(() => first.getByRole('heading', { level: 1 }).textContent()).toBe('My orders')
+    await expect.poll(() => second.getByRole('heading', { level: 1 }).textContent()).toBe('My listings')
+    // Had one of them presented an already rotated token, auth would have revoked the whole session.
+    const refreshed = await first.context().request.post('/api/users/refresh', {
+      headers: { origin: stack.url },
+    })
+    expect(refreshed.status()).toBe(200)
+  })
+
   test('the key pages pass axe-core’s WCAG 2.2 A and AA checks, at phone and desktop widths', async () => {
     const ticketId = await listedTicket(`Accessible show ${stack.namespace}`, 30)
     for (const viewport of [
