@@ -1,8 +1,8 @@
 import { fork, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import net from 'node:net'
 import { fileURLToPath } from 'node:url'
 import type { ServiceName } from '@ticketing/common'
+import { freePort } from '@ticketing/stack'
 
 export interface ChildServer {
   url: string
@@ -38,16 +38,6 @@ export async function startChildServer(
 
 const READY_TIMEOUT_MS = 60_000
 
-/** A port nobody listens on right now; main.ts takes PORT from the environment and reports nothing back. */
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port } = server.address() as net.AddressInfo
-  server.close()
-  await once(server, 'close')
-  return port
-}
-
 /**
  * Runs a real service (services/<name>/src/main.ts: migrations, relay, listeners and all) in its own process
  * and resolves once GET /readyz answers 200: database migrated, bus connected, revocation list replayed. Its
@@ -55,6 +45,7 @@ async function freePort(): Promise<number> {
  */
 export async function startService(name: ServiceName, env: Record<string, string>): Promise<ChildServer> {
   const main = fileURLToPath(new URL(`../../services/${name}/src/main.ts`, import.meta.url))
+  // main.ts takes PORT from the environment and reports nothing back: pick a free one for it.
   const port = await freePort()
   const child = fork(main, {
     execArgv: ['--conditions=@ticketing/source', '--import', 'tsx'],

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { promisify } from 'node:util'
 import { eventually, startTestStack } from '@ticketing/system-tests'
 import { httpLoad } from '../../src/http-load.js'
@@ -21,7 +21,6 @@ async function residentMb(pids: number[]): Promise<number> {
 
 /** The resident memory of `count` Node.js processes doing nothing: the floor under any set of services. */
 async function idleNodeMb(count: number): Promise<number> {
-  const { spawn } = await import('node:child_process')
   const children = Array.from({ length: count }, () =>
     spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' }),
   )

@@ -6,7 +6,7 @@ import { loadJwtKeys, type ServiceName } from '@ticketing/common'
 import { buildClient, buildTypeScript, nextBin } from './build.js'
 import { ManagedProcess } from './managed-process.js'
 import type { StackOutput } from './output.js'
-import { canListen, waitForPort } from './ports.js'
+import { canListen, isPortOpen } from './ports.js'
 import { SetupError } from './infrastructure.js'
 
 export const SERVICES = [
@@ -82,13 +82,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const { output } = options
   const withClient = options.client ?? true
   const ports = { ...DEFAULT_PORTS, ...options.ports }
-  const parts: Part[] = [...SERVICES, 'gateway', ...(withClient ? (['client'] as const) : [])]
+  // The gateway's first: PORT is the one most likely to clash with something else on a developer's machine.
+  const parts: Part[] = ['gateway', ...SERVICES, ...(withClient ? (['client'] as const) : [])]
+  const restart = options.restart ?? true
   const namespace = options.namespace ?? 'ticketing'
   const databaseName = options.databaseName ?? ((service: ServiceName) => `ticketing_${service}`)
 
   await stopLeftovers(dataDir, namespace, output)
-  // The gateway's first: PORT is the one most likely to clash with something else on a developer's machine.
-  for (const part of ['gateway' as const, ...parts.filter((part) => part !== 'gateway')]) {
+  for (const part of parts) {
     if (!(await canListen(ports[part]))) {
       const hint =
         part === 'gateway' ? 'set PORT to a free port' : `stop what is using it (\`lsof -i :${ports[part]}\`)`
@@ -151,7 +152,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         args,
         cwd,
         env,
-        restart: options.restart ?? true,
+        restart,
         onStart: recordPids,
       },
       output,
@@ -176,26 +177,20 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const check = part === 'gateway' ? '/healthz' : '/readyz'
     for (;;) {
       options.signal?.throwIfAborted()
-      if (child.deaths > deaths && !(options.restart ?? true)) {
+      if (child.deaths > deaths && !restart) {
         throw new Error(
           `${part} exited before it was ready; its last lines:\n${child.lastLines().join('\n')}`,
         )
       }
-      if (part === 'client') {
-        if (
-          await waitForPort(ports.client, 'client', 200).then(
-            () => true,
-            () => false,
-          )
-        )
-          return
-      } else {
-        const ready = await fetch(`http://127.0.0.1:${ports[part]}${check}`).then(
-          (response) => response.ok,
-          () => false,
-        )
-        if (ready) return
-      }
+      // The client has no readiness route: listening is ready.
+      const ready =
+        part === 'client'
+          ? await isPortOpen(ports.client)
+          : await fetch(`http://127.0.0.1:${ports[part]}${check}`).then(
+              (response) => response.ok,
+              () => false,
+            )
+      if (ready) return
       if (Date.now() > deadline) {
         throw new Error(
           `${part} was not ready within ${timeoutMs / 1000} s; its last lines:\n${child.lastLines().join('\n')}`,
