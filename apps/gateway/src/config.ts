@@ -1,28 +1,38 @@
 import Type, { type Static } from 'typebox'
-import { commonEnv, loadConfig } from '@ticketing/common'
+import { commonEnv, loadConfig, serviceNames, services, webParts, type ServiceName } from '@ticketing/common'
+
+/** Where a part answers on this machine, from the table of parts in @ticketing/common. */
+const local = (port: number) => Type.String({ format: 'uri', default: `http://127.0.0.1:${port}` })
 
 export const configSchema = Type.Object({
   ...commonEnv,
-  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
-  AUTH_URL: Type.String({ format: 'uri', default: 'http://127.0.0.1:4001' }),
-  TICKETS_URL: Type.String({ format: 'uri', default: 'http://127.0.0.1:4002' }),
-  ORDERS_URL: Type.String({ format: 'uri', default: 'http://127.0.0.1:4003' }),
-  PAYMENTS_URL: Type.String({ format: 'uri', default: 'http://127.0.0.1:4005' }),
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: webParts.gateway.port }),
+  AUTH_URL: local(services.auth.port),
+  TICKETS_URL: local(services.tickets.port),
+  ORDERS_URL: local(services.orders.port),
+  PAYMENTS_URL: local(services.payments.port),
   /** The Next.js client, which serves every path that is not an API's. */
-  CLIENT_URL: Type.String({ format: 'uri', default: 'http://127.0.0.1:4000' }),
+  CLIENT_URL: local(webParts.client.port),
 })
 
 export type Config = Static<typeof configSchema>
 
 export const readConfig = (env?: Record<string, string | undefined>): Config => loadConfig(configSchema, env)
 
-/** The ingress's rules (deploy/ and DESIGN §2): an API prefix to its service, everything else to the client. */
+/**
+ * The ingress's rules (DESIGN §2): each service's API paths, from the table of services, to that service;
+ * everything else to the client.
+ */
 export function routesOf(config: Config): { prefix: string; upstream: string }[] {
-  return [
-    { prefix: '/api/users', upstream: config.AUTH_URL },
-    { prefix: '/api/tickets', upstream: config.TICKETS_URL },
-    { prefix: '/api/orders', upstream: config.ORDERS_URL },
-    { prefix: '/api/payments', upstream: config.PAYMENTS_URL },
-    { prefix: '/', upstream: config.CLIENT_URL },
-  ]
+  const upstreams: Record<ServiceName, string | undefined> = {
+    auth: config.AUTH_URL,
+    tickets: config.TICKETS_URL,
+    orders: config.ORDERS_URL,
+    payments: config.PAYMENTS_URL,
+    expiration: undefined, // no HTTP API
+  }
+  const apis = serviceNames.flatMap((name) =>
+    services[name].routes.map((prefix) => ({ prefix, upstream: upstreams[name]! })),
+  )
+  return [...apis, { prefix: '/', upstream: config.CLIENT_URL }]
 }

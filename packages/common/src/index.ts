@@ -39,6 +39,7 @@ export { databaseDependency } from './db/database.dependency.js'
 
 // Process
 export { runService, type RunningService, type RunOptions } from './process/run-service.js'
+export { PeriodicJob, type PeriodicJobOptions } from './process/periodic-job.js'
 
 // Events
 export * from './events/index.js'
@@ -64,13 +65,24 @@ export {
   type AuthenticationOptions,
 } from './auth/authentication.js'
 export { crossSiteProtection } from './http/cross-site.js'
-export { decodeCursor, encodeCursor, pageOf, type PageCursor } from './http/pagination.js'
+export {
+  newestFirst,
+  pageQuery,
+  pageRequest,
+  sendPage,
+  type Page,
+  type PageCursor,
+  type PagedRow,
+} from './http/pagination.js'
 export { MAX_PRICE, PriceSchema, priceDecimalsError, toMajorUnits, toMinorUnits } from './money.js'
 
 // Service wiring
+export { portEnv, serviceNames, services, webParts, type ServiceName } from './services.js'
 export {
   buildServiceApp,
   openServiceDependencies,
+  startWorker,
   type ServiceConfig,
   type ServiceDependencies,
+  type Worker,
 } from './service.js'

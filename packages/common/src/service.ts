@@ -6,7 +6,7 @@ import { createDb } from './db/create-db.js'
 import { databaseDependency } from './db/database.dependency.js'
 import { migrateToLatest } from './db/migrate.js'
 import { busDependency, connectBus, type Bus } from './events/bus.js'
-import type { ServiceName } from './events/contracts.js'
+import type { ServiceName } from './services.js'
 import { ensureTopology } from './events/topology.js'
 import { buildService, type ServiceInstance, type ServiceOptions } from './http/build-service.js'
 
@@ -74,4 +74,22 @@ export async function buildServiceApp<DB>(
   await app.register(busDependency(deps.bus))
   await app.register(authentication, { keys: deps.keys, bus: deps.bus, logger: app.log })
   return app
+}
+
+/** Background work a service runs beside its routes: the outbox relay, its listeners, a periodic job. */
+export interface Worker {
+  start(): void
+  /** Resolves once the work in progress has finished. */
+  stop(): Promise<void>
+}
+
+/**
+ * Starts a worker and stops it when the app closes. Workers are registered after the app's own dependencies,
+ * so on close they stop first: listeners finish their handlers and the relay its batch while the bus and the
+ * database are still open. Every service's workers.ts starts its background work through this.
+ */
+export function startWorker<W extends Worker>(app: ServiceInstance, name: string, worker: W): W {
+  worker.start()
+  app.dependencies.add(name, { close: () => worker.stop() })
+  return worker
 }

@@ -1,12 +1,12 @@
 import Type, { type Static } from 'typebox'
-import { authEnv, busEnv, commonEnv, databaseEnv, loadConfig } from '@ticketing/common'
+import { authEnv, busEnv, commonEnv, databaseEnv, loadConfig, portEnv } from '@ticketing/common'
 
 export const configSchema = Type.Object({
   ...commonEnv,
   ...databaseEnv,
   ...busEnv,
   ...authEnv,
-  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 4001 }),
+  ...portEnv('auth'),
   /** The Ed25519 private JWK that signs access tokens. Generated in development when unset. */
   JWT_PRIVATE_KEY: Type.Optional(Type.String()),
   /** Comma-separated emails that become admins when they sign up. */

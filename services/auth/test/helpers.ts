@@ -1,17 +1,18 @@
-import { createDb, generateJwtKeyPair, loadJwtKeys, OutboxRelay } from '@ticketing/common'
+import { createDb, generateJwtKeyPair, loadJwtKeys } from '@ticketing/common'
 import { createTestDatabase, testBuses } from '@ticketing/testing'
 import type { LightMyRequestResponse } from 'fastify'
 import { buildApp } from '../src/app.js'
 import { readConfig } from '../src/config.js'
 import { migrationsFolder } from '../src/db/migrate.js'
 import type { Database } from '../src/db/schema.js'
+import { startWorkers } from '../src/workers.js'
 
 export const ADMIN_EMAIL = 'admin@example.com'
 export const PASSWORD = 'correct horse battery'
 
 /**
  * The auth service in-process: its own migrated database, an events namespace of its own, a fresh key pair
- * and a running outbox relay. close() releases everything.
+ * and its workers running. close() releases everything.
  */
 export async function startAuth(env: Record<string, string> = {}) {
   const database = await createTestDatabase('auth', { migrations: migrationsFolder })
@@ -28,9 +29,7 @@ export async function startAuth(env: Record<string, string> = {}) {
   const keys = await loadJwtKeys({ privateKey: config.JWT_PRIVATE_KEY })
   const db = createDb<Database>(database.url)
   const app = await buildApp({ config, db, bus, keys, logger: false })
-  const relay = new OutboxRelay({ db, bus, pollIntervalMs: 200 })
-  relay.start()
-  app.dependencies.add('outbox-relay', { close: () => relay.stop() })
+  startWorkers(app, { config, db, bus })
   await app.ready()
 
   let emails = 0

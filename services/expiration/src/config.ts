@@ -1,10 +1,10 @@
 import Type, { type Static } from 'typebox'
-import { busEnv, commonEnv, loadConfig } from '@ticketing/common'
+import { busEnv, commonEnv, loadConfig, portEnv } from '@ticketing/common'
 
 export const configSchema = Type.Object({
   ...commonEnv,
   ...busEnv,
-  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 4004 }),
+  ...portEnv('expiration'),
   /** Where the delayed jobs live: they outlast a restart of the service, not a loss of Redis. */
   REDIS_URL: Type.String({ default: 'redis://127.0.0.1:6379' }),
   /** BullMQ's key prefix; tests give each run its own. */

@@ -3,6 +3,7 @@ import {
   decodeEvent,
   durableName,
   newEvent,
+  publishEvent,
   streamOf,
   subscriptions,
   type AnyCloudEvent,
@@ -77,7 +78,7 @@ export async function expirationEnvironment(options: { natsUrl?: string } = {}) 
     },
     /** Publishes as orders would, straight to JetStream. */
     async publish(event: AnyCloudEvent) {
-      await orders.js.publish(orders.subject(event.type), JSON.stringify(event), { msgID: event.id })
+      await publishEvent(orders, event)
     },
     /** Every expiration.completed orders received for this order. */
     expirationsOf(orderId: string) {

@@ -1,12 +1,12 @@
 import Type, { type Static } from 'typebox'
-import { authEnv, busEnv, commonEnv, databaseEnv, loadConfig } from '@ticketing/common'
+import { authEnv, busEnv, commonEnv, databaseEnv, loadConfig, portEnv } from '@ticketing/common'
 
 export const configSchema = Type.Object({
   ...commonEnv,
   ...databaseEnv,
   ...busEnv,
   ...authEnv,
-  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 4003 }),
+  ...portEnv('orders'),
   /** How long a reserved ticket is held for its buyer. */
   ORDER_HOLD_SECONDS: Type.Integer({ minimum: 1, default: 900 }),
   /** How often overdue orders are looked for, in case an expiration timer was lost. */

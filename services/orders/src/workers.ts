@@ -1,38 +1,28 @@
-import { EventListeners, OutboxRelay, type Bus, type ServiceInstance } from '@ticketing/common'
+import { EventListeners, OutboxRelay, startWorker, type Bus, type ServiceInstance } from '@ticketing/common'
 import type { Kysely } from 'kysely'
 import type { Config } from './config.js'
 import type { Database } from './db/schema.js'
-import {
-  onExpirationCompleted,
-  onPaymentCreated,
-  onReservationRefused,
-} from './events/order-outcomes.listener.js'
-import { onTicketChanged } from './events/ticket-updated.listener.js'
-import { OrderSweeper } from './orders/order-sweeper.js'
+import { onExpirationCompleted } from './events/expiration-completed.listener.js'
+import { onPaymentCreated } from './events/payment-created.listener.js'
+import { onTicketCreated } from './events/ticket-created.listener.js'
+import { onTicketReservationRefused } from './events/ticket-reservation-refused.listener.js'
+import { onTicketUpdated } from './events/ticket-updated.listener.js'
+import { orderSweeper } from './orders/order-sweeper.js'
 
 /**
- * What runs beside the HTTP routes: the outbox relay, the event listeners and the sweeper. Each is added to
- * the app's dependencies, so closing the app stops them first (they were registered last).
+ * What runs beside the HTTP routes: the outbox relay, the listeners and the sweeper. main.ts, the tests and
+ * the integration harness all start them here; closing the app stops them first.
  */
 export function startWorkers(app: ServiceInstance, deps: { config: Config; db: Kysely<Database>; bus: Bus }) {
-  const relay = new OutboxRelay({
-    db: deps.db,
-    bus: deps.bus,
-    logger: app.log,
-  })
   const listeners = new EventListeners({ bus: deps.bus, db: deps.db, logger: app.log })
-    .on('ticket.created', onTicketChanged)
-    .on('ticket.updated', onTicketChanged)
-    .on('ticket.reservation-refused', onReservationRefused)
+    .on('ticket.created', onTicketCreated)
+    .on('ticket.updated', onTicketUpdated)
+    .on('ticket.reservation-refused', onTicketReservationRefused)
     .on('expiration.completed', onExpirationCompleted)
     .on('payment.created', onPaymentCreated)
-  const sweeper = new OrderSweeper({ db: deps.db, config: deps.config }, app.log)
-
-  relay.start()
-  listeners.start()
-  sweeper.start()
-  app.dependencies.add('outbox-relay', { close: () => relay.stop() })
-  app.dependencies.add('listeners', { close: () => listeners.stop() })
-  app.dependencies.add('sweeper', { close: () => sweeper.stop() })
-  return { relay, listeners, sweeper }
+  return {
+    relay: startWorker(app, 'outbox-relay', new OutboxRelay({ db: deps.db, bus: deps.bus, logger: app.log })),
+    listeners: startWorker(app, 'listeners', listeners),
+    sweeper: startWorker(app, 'sweeper', orderSweeper(deps, app.log)),
+  }
 }

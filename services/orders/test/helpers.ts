@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto'
-import { createDb, newEvent, type AnyCloudEvent, type EventType, type EventData } from '@ticketing/common'
-import { createTestDatabase, outboxEvents, publishEvent, testBuses, testSessions } from '@ticketing/testing'
+import {
+  createDb,
+  newEvent,
+  publishEvent,
+  type AnyCloudEvent,
+  type EventType,
+  type EventData,
+} from '@ticketing/common'
+import { createTestDatabase, outboxEvents, testBuses, testSessions } from '@ticketing/testing'
 import { vi } from 'vitest'
 import { buildApp } from '../src/app.js'
 import { readConfig } from '../src/config.js'
@@ -66,6 +73,25 @@ export async function startOrders(env: Record<string, string> = {}) {
       )
       return ticket
     },
+    /** A new ticket, and a new buyer's order for it through the API. */
+    async placeOrder() {
+      const ticket = await this.listTicket()
+      const buyer = await sessions.user()
+      const response = await app.inject({
+        method: 'POST',
+        url: '/api/orders',
+        payload: { ticketId: ticket.id },
+        cookies: buyer.cookies,
+      })
+      return { ticket, buyer, order: response.json<{ id: string }>() }
+    },
+    /** The order's status and cancel reason, as stored. */
+    statusOf: (id: string) =>
+      db
+        .selectFrom('orders')
+        .select(['status', 'cancel_reason'])
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow(),
     outbox: (type: EventType) => outboxEvents(db, type),
     async close() {
       await app.close()

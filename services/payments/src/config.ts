@@ -1,12 +1,12 @@
 import Type, { type Static } from 'typebox'
-import { authEnv, busEnv, commonEnv, ConfigError, databaseEnv, loadConfig } from '@ticketing/common'
+import { authEnv, busEnv, commonEnv, ConfigError, databaseEnv, loadConfig, portEnv } from '@ticketing/common'
 
 export const configSchema = Type.Object({
   ...commonEnv,
   ...databaseEnv,
   ...busEnv,
   ...authEnv,
-  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 4005 }),
+  ...portEnv('payments'),
   /** Who charges cards: the deterministic sandbox (development, tests) or Stripe. */
   PAYMENT_GATEWAY: Type.Union([Type.Literal('sandbox'), Type.Literal('stripe')], { default: 'sandbox' }),
   /** Stripe's secret API key; required with PAYMENT_GATEWAY=stripe. */

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto'
-import { createDb, newEvent, type AnyCloudEvent, type EventType, type EventData } from '@ticketing/common'
-import { createTestDatabase, outboxEvents, publishEvent, testBuses, testSessions } from '@ticketing/testing'
+import {
+  createDb,
+  newEvent,
+  publishEvent,
+  type AnyCloudEvent,
+  type EventType,
+  type EventData,
+} from '@ticketing/common'
+import { createTestDatabase, outboxEvents, testBuses, testSessions } from '@ticketing/testing'
 import { vi } from 'vitest'
 import { buildApp } from '../src/app.js'
 import { readConfig } from '../src/config.js'

@@ -1,12 +1,12 @@
 import Type, { type Static } from 'typebox'
-import { authEnv, busEnv, commonEnv, databaseEnv, loadConfig } from '@ticketing/common'
+import { authEnv, busEnv, commonEnv, databaseEnv, loadConfig, portEnv } from '@ticketing/common'
 
 export const configSchema = Type.Object({
   ...commonEnv,
   ...databaseEnv,
   ...busEnv,
   ...authEnv,
-  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 4002 }),
+  ...portEnv('tickets'),
   /** The ISO 4217 currency every ticket is listed in. */
   CURRENCY: Type.String({ pattern: '^[A-Z]{3}$', default: 'USD' }),
 })

@@ -3,21 +3,21 @@ import {
   createDb,
   durableName,
   newEvent,
-  OutboxRelay,
+  publishEvent,
   streamOf,
   toMinorUnits,
   type AnyCloudEvent,
   type CloudEvent,
   type EventType,
 } from '@ticketing/common'
-import { createTestDatabase, outboxEvents, publishEvent, testBuses, testSessions } from '@ticketing/testing'
+import { createTestDatabase, outboxEvents, testBuses, testSessions } from '@ticketing/testing'
 import { expect, vi } from 'vitest'
 import { buildApp } from '../src/app.js'
 import { readConfig } from '../src/config.js'
 import { migrationsFolder } from '../src/db/migrate.js'
 import type { Database } from '../src/db/schema.js'
-import { ticketListeners } from '../src/events/listeners.js'
 import type { Ticket } from '../src/tickets/ticket.schemas.js'
+import { startWorkers } from '../src/workers.js'
 
 /** Listener outcomes arrive within milliseconds; a retried one may wait out a few backoff steps. */
 const EVENTUALLY = { timeout: 15_000, interval: 20 }
@@ -35,16 +35,11 @@ export async function startTickets(env: Record<string, string> = {}) {
   const config = readConfig({ DATABASE_URL: database.url, EVENTS_NAMESPACE: buses.namespace, ...env })
   const db = createDb<Database>(database.url, { max: 20 })
   const app = await buildApp({ config, db, bus, keys: sessions.keys, logger: false })
-  const relay = new OutboxRelay({ db, bus, pollIntervalMs: 200 })
-  relay.start()
-  app.dependencies.add('outbox-relay', { close: () => relay.stop() })
-  const listeners = ticketListeners({ bus, db, logger: app.log })
-  listeners.start()
-  app.dependencies.add('listeners', { close: () => listeners.stop() })
+  startWorkers(app, { db, bus })
   await app.ready()
 
   /** Publishes as orders would, straight to JetStream (the event id is the Nats-Msg-Id). */
-  const publish = (event: AnyCloudEvent, msgID = event.id) => publishEvent(orders, event, msgID)
+  const publish = (event: AnyCloudEvent, msgID = event.id) => publishEvent(orders, event, { msgID })
 
   async function ticket(id: string): Promise<Ticket> {
     const response = await app.inject({ url: `/api/tickets/${id}` })

@@ -1,4 +1,4 @@
-import { createDb, OutboxRelay, type JwtKeys } from '@ticketing/common'
+import { createDb, type JwtKeys } from '@ticketing/common'
 import { expect, vi } from 'vitest'
 import {
   createTestDatabase,
@@ -30,7 +30,7 @@ import { buildApp as buildTickets } from '../../../services/tickets/src/app.js'
 import { readConfig as readTicketsConfig } from '../../../services/tickets/src/config.js'
 import { migrationsFolder as ticketsMigrations } from '../../../services/tickets/src/db/migrate.js'
 import type { Database as TicketsDatabase } from '../../../services/tickets/src/db/schema.js'
-import { ticketListeners } from '../../../services/tickets/src/events/listeners.js'
+import { startWorkers as startTicketsWorkers } from '../../../services/tickets/src/workers.js'
 
 /** How long a test waits for an event to reach a replica: generous, since CI runs many tests at once. */
 export const REPLICATION_WAIT = { timeout: 10_000, interval: 50 }
@@ -74,16 +74,7 @@ export async function startMarketplace(
     keys,
     logger: false,
   })
-  const ticketsRelay = new OutboxRelay({
-    db: ticketsDatabase,
-    bus: ticketsBus,
-    pollIntervalMs: 200,
-  })
-  ticketsRelay.start()
-  tickets.dependencies.add('outbox-relay', { close: () => ticketsRelay.stop() })
-  const listeners = ticketListeners({ bus: ticketsBus, db: ticketsDatabase })
-  listeners.start()
-  tickets.dependencies.add('listeners', { close: () => listeners.stop() })
+  startTicketsWorkers(tickets, { db: ticketsDatabase, bus: ticketsBus })
 
   const ordersDb = await createTestDatabase('it_orders', { migrations: ordersMigrations })
   databases.push(ordersDb)

@@ -1,7 +1,7 @@
 import { readFile, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { connectBus, removeTopology, type ServiceName } from '@ticketing/common'
+import { connectBus, removeTopology, services, type ServiceName } from '@ticketing/common'
 import {
   ApiClient,
   FileOutput,
@@ -41,9 +41,13 @@ export async function startTestStack(
 ): Promise<TestStack> {
   const namespace = testNamespace()
   const redis = testRedisPrefix()
+  // A database of this run's own for each service that has one in the table of services.
   const databases = Object.fromEntries(
-    SERVICES.map((service) => [service, nameTestDatabase(service)]),
-  ) as Record<ServiceName, ReturnType<typeof nameTestDatabase>>
+    SERVICES.filter((service) => services[service].database).map((service) => [
+      service,
+      nameTestDatabase(service),
+    ]),
+  ) as Partial<Record<ServiceName, ReturnType<typeof nameTestDatabase>>>
   const parts: Part[] = [...SERVICES, 'gateway', 'client']
   const ports: Partial<Record<Part, number>> = {}
   for (const part of parts) ports[part] = await freePort()
@@ -52,7 +56,7 @@ export async function startTestStack(
   const output = new FileOutput(logFile)
 
   const cleanup = async () => {
-    await Promise.all(Object.values(databases).map((database) => database.drop()))
+    await Promise.all(Object.values(databases).map((database) => database?.drop()))
     await redis.clear()
     const bus = await connectBus({ url: infrastructure.natsUrl, namespace, service: 'auth' })
     await removeTopology(bus).catch(() => undefined)
@@ -70,7 +74,7 @@ export async function startTestStack(
         dataDir,
         namespace,
         queuePrefix: redis.prefix,
-        databaseName: (service) => databases[service].name,
+        databaseName: (service) => databases[service]!.name,
         postgresUrl: infrastructure.postgresUrl,
         natsUrl: infrastructure.natsUrl,
         redisUrl: infrastructure.redisUrl,

@@ -2,32 +2,23 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { readFile, readlink } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { loadJwtKeys, type ServiceName } from '@ticketing/common'
+import { loadJwtKeys, serviceNames, services, webParts, type ServiceName } from '@ticketing/common'
 import { buildClient, buildTypeScript, nextBin } from './build.js'
 import { ManagedProcess } from './managed-process.js'
 import type { StackOutput } from './output.js'
 import { canListen, isPortOpen } from './ports.js'
 import { SetupError } from './infrastructure.js'
 
-export const SERVICES = [
-  'auth',
-  'tickets',
-  'orders',
-  'expiration',
-  'payments',
-] as const satisfies ServiceName[]
-export type Part = ServiceName | 'gateway' | 'client'
+/** The services, from the table of parts in @ticketing/common, in the order they start. */
+export const SERVICES = serviceNames
+export type Part = ServiceName | keyof typeof webParts
 
-/** The ports `npm start` uses; the gateway's is PORT. */
-export const DEFAULT_PORTS: Record<Part, number> = {
-  gateway: 3000,
-  client: 4000,
-  auth: 4001,
-  tickets: 4002,
-  orders: 4003,
-  expiration: 4004,
-  payments: 4005,
-}
+/** The ports `npm start` uses, from the same table; the gateway's is PORT. */
+export const DEFAULT_PORTS = {
+  ...Object.fromEntries(serviceNames.map((name) => [name, services[name].port])),
+  gateway: webParts.gateway.port,
+  client: webParts.client.port,
+} as Record<Part, number>
 
 export const repositoryRoot = fileURLToPath(new URL('../../..', import.meta.url))
 
@@ -47,7 +38,7 @@ export interface StackOptions {
   namespace?: string
   /** Prefix of expiration's keys in Redis (QUEUE_PREFIX); default the namespace. */
   queuePrefix?: string
-  /** The database of each service on the PostgreSQL server; default `ticketing_<service>`. */
+  /** The database of each service on the PostgreSQL server; default the one in the table of services. */
   databaseName?: (service: ServiceName) => string
   ports?: Partial<Record<Part, number>>
   /** Whether to build and run the Next.js client (the gateway sends everything else to it). */
@@ -86,7 +77,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const parts: Part[] = ['gateway', ...SERVICES, ...(withClient ? (['client'] as const) : [])]
   const restart = options.restart ?? true
   const namespace = options.namespace ?? 'ticketing'
-  const databaseName = options.databaseName ?? ((service: ServiceName) => `ticketing_${service}`)
+  const databaseName = options.databaseName ?? ((service: ServiceName) => services[service].database)
 
   await stopLeftovers(dataDir, namespace, output)
   for (const part of parts) {
@@ -132,9 +123,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     PUBLIC_URL: options.env?.PUBLIC_URL ?? `http://localhost:${ports.gateway}`,
     ALLOWED_ORIGINS: [gatewayUrl, options.env?.ALLOWED_ORIGINS].filter(Boolean).join(','),
   }
+  /** The service's own database on the server; none for a service without one (expiration). */
   const databaseUrl = (service: ServiceName) => {
+    const name = services[service].database && databaseName(service)
+    if (!name) return undefined
     const url = new URL(options.postgresUrl)
-    url.pathname = `/${databaseName(service)}`
+    url.pathname = `/${name}`
     return url.toString()
   }
   const node = (workspace: string) =>
@@ -231,10 +225,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ...shared,
       HOST: options.env?.HOST ?? '0.0.0.0',
       PORT: String(ports.gateway),
-      AUTH_URL: `http://127.0.0.1:${ports.auth}`,
-      TICKETS_URL: `http://127.0.0.1:${ports.tickets}`,
-      ORDERS_URL: `http://127.0.0.1:${ports.orders}`,
-      PAYMENTS_URL: `http://127.0.0.1:${ports.payments}`,
+      // AUTH_URL, TICKETS_URL …: every service with an API, where this stack runs it.
+      ...Object.fromEntries(
+        SERVICES.filter((service) => services[service].routes.length > 0).map((service) => [
+          `${service.toUpperCase()}_URL`,
+          `http://127.0.0.1:${ports[service]}`,
+        ]),
+      ),
       CLIENT_URL: `http://127.0.0.1:${ports.client}`,
     })
     await Promise.all(

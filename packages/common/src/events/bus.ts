@@ -1,7 +1,9 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node'
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream'
 import { dependency } from '../http/dependencies.js'
-import type { EventType, ServiceName, StreamKey } from './contracts.js'
+import type { ServiceName } from '../services.js'
+import type { EventType, StreamKey } from './contracts.js'
+import type { CloudEvent } from './envelope.js'
 
 /** A service's connection to the event bus, scoped to one events namespace. */
 export interface Bus {
@@ -55,5 +57,21 @@ export function busDependency(bus: Bus) {
   return dependency('bus', {
     check: () => bus.connection.flush(),
     close: () => bus.close(),
+  })
+}
+
+/**
+ * Publishes an event to its subject and waits for JetStream's ack. The event id is the Nats-Msg-Id, so a
+ * second publish of the same event within the duplicate window is stored once (a test may pass another id to
+ * make JetStream keep a duplicate).
+ */
+export async function publishEvent(
+  bus: Bus,
+  event: CloudEvent,
+  options: { msgID?: string; timeout?: number } = {},
+): Promise<void> {
+  await bus.js.publish(bus.subject(event.type), JSON.stringify(event), {
+    msgID: options.msgID ?? event.id,
+    ...(options.timeout !== undefined && { timeout: options.timeout }),
   })
 }

@@ -1,4 +1,5 @@
 import Type, { type Static, type TSchema } from 'typebox'
+import type { ServiceName } from '../services.js'
 
 /**
  * The event contracts between services: every event type with its payload schema, which stream holds it and
@@ -73,8 +74,6 @@ export const eventSchemas = {
 export type EventType = keyof typeof eventSchemas
 export type EventData<T extends EventType> = Static<(typeof eventSchemas)[T]>
 export const eventTypes = Object.keys(eventSchemas) as EventType[]
-
-export type ServiceName = 'auth' | 'tickets' | 'orders' | 'expiration' | 'payments'
 
 /**
  * One stream per publishing service. Streams whose events feed durable consumers keep each message until

@@ -50,17 +50,36 @@ export function assertEventData<T extends EventType>(type: T, data: unknown): as
   if (!validator.Check(data)) throw new InvalidEventError(`${type} data: ${firstError(validator, data)}`)
 }
 
-export function newEvent<T extends EventType>(type: T, data: EventData<T>, source: string): CloudEvent<T> {
-  assertEventData(type, data)
+/**
+ * The envelope around an event's data. `id` and `time` default to a new UUID and now; an event whose id must
+ * be the same every time it is made (expiration's, the outbox's rows) passes its own.
+ */
+export function envelope<T extends EventType>(
+  type: T,
+  data: EventData<T>,
+  source: string,
+  options: { id?: string; time?: Date } = {},
+): CloudEvent<T> {
   return {
     specversion: '1.0',
-    id: randomUUID(),
+    id: options.id ?? randomUUID(),
     source,
     type,
-    time: new Date().toISOString(),
+    time: (options.time ?? new Date()).toISOString(),
     datacontenttype: 'application/json',
     data,
   }
+}
+
+/** A new event, its data checked against the contract first: a mistake is the publisher's. */
+export function newEvent<T extends EventType>(
+  type: T,
+  data: EventData<T>,
+  source: string,
+  options: { id?: string } = {},
+): CloudEvent<T> {
+  assertEventData(type, data)
+  return envelope(type, data, source, options)
 }
 
 /** Parses and validates a message body; throws InvalidEventError for anything that is not a valid event. */

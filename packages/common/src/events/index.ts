@@ -2,12 +2,13 @@ export * from './contracts.js'
 export {
   assertEventData,
   decodeEvent,
+  envelope,
   InvalidEventError,
   newEvent,
   type AnyCloudEvent,
   type CloudEvent,
 } from './envelope.js'
-export { busDependency, connectBus, type Bus, type BusOptions } from './bus.js'
+export { busDependency, connectBus, publishEvent, type Bus, type BusOptions } from './bus.js'
 export {
   consumerConfig,
   durableName,

@@ -8,10 +8,16 @@ import type { EventTables } from './event-tables.js'
 import { backoffMs, silentLogger, Sleeper, type EventLogger } from './logger.js'
 import { RetryLaterError } from './retry-later.js'
 import { durableName, ensureConsumer } from './topology.js'
+import { PeriodicJob } from '../process/periodic-job.js'
 
+/**
+ * Applies one event, in the transaction that also records it as processed. It decodes and calls the service
+ * layer, where the rules live; `log` carries the service's fields.
+ */
 export type EventHandler<T extends EventType, DB> = (
   event: CloudEvent<T>,
   trx: Transaction<DB>,
+  log: EventLogger,
 ) => Promise<void>
 
 export interface HandledEvent {
@@ -62,7 +68,7 @@ export class EventListeners<DB extends EventTables> {
   readonly #open = new Set<{ close(): Promise<void | Error> }>()
   readonly #pauses = new Set<Sleeper>()
   #stopped = false
-  #purging: NodeJS.Timeout | undefined
+  #purging: PeriodicJob | undefined
 
   constructor(options: EventListenersOptions<DB>) {
     this.#options = options
@@ -84,7 +90,13 @@ export class EventListeners<DB extends EventTables> {
   start(): void {
     for (const [type, handler] of this.#handlers) this.#loops.push(this.#consume(type, handler))
     if (this.#options.db) {
-      this.#purging = setInterval(() => void this.purgeProcessed(), PURGE_PROCESSED_EVERY_MS).unref()
+      this.#purging = new PeriodicJob({
+        name: 'events: purging processed_events',
+        everyMs: PURGE_PROCESSED_EVERY_MS,
+        run: () => this.purgeProcessed(),
+        logger: this.#logger,
+      })
+      this.#purging.start()
     }
   }
 
@@ -107,7 +119,7 @@ export class EventListeners<DB extends EventTables> {
 
   async stop(): Promise<void> {
     this.#stopped = true
-    clearInterval(this.#purging)
+    await this.#purging?.stop()
     for (const pause of this.#pauses) pause.wake()
     await Promise.all([...this.#open].map((messages) => messages.close()))
     await Promise.all(this.#loops)
@@ -195,7 +207,7 @@ export class EventListeners<DB extends EventTables> {
   async #apply(consumer: string, event: CloudEvent, handler: EventHandler<EventType, DB>): Promise<boolean> {
     const { db } = this.#options
     if (!db) {
-      await handler(event, undefined as never)
+      await handler(event, undefined as never, this.#logger)
       return true
     }
     return inTransaction(db, async (trx) => {
@@ -206,7 +218,7 @@ export class EventListeners<DB extends EventTables> {
         .returning('event_id')
         .executeTakeFirst()
       if (!inserted) return false // already applied: a redelivery or a republish
-      await handler(event, trx)
+      await handler(event, trx, this.#logger)
       return true
     })
   }

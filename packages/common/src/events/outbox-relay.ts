@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
-import type { Bus } from './bus.js'
-import type { EventType } from './contracts.js'
-import type { CloudEvent } from './envelope.js'
+import { publishEvent, type Bus } from './bus.js'
+import type { EventData, EventType } from './contracts.js'
+import { envelope } from './envelope.js'
 import type { EventTables } from './event-tables.js'
 import { onOutboxCommit } from './outbox.js'
 import { backoffMs, silentLogger, Sleeper, type EventLogger } from './logger.js'
@@ -85,22 +85,14 @@ export class OutboxRelay {
         .execute()
       if (rows.length === 0) return { published: 0, failed: 0 }
 
-      const source = `/${this.#options.bus.service}`
+      const { bus } = this.#options
+      const source = `/${bus.service}`
       const results = await Promise.allSettled(
         rows.map((row) => {
-          const event: CloudEvent = {
-            specversion: '1.0',
-            id: row.id,
-            source,
-            type: row.type as EventType,
-            time: row.occurred_at.toISOString(),
-            datacontenttype: 'application/json',
-            data: row.data as CloudEvent['data'],
-          }
-          return this.#options.bus.js.publish(this.#options.bus.subject(event.type), JSON.stringify(event), {
-            msgID: row.id,
-            timeout: PUBLISH_TIMEOUT_MS,
-          })
+          // The data was checked against its contract when it was written (writeEvent).
+          const data = row.data as EventData<EventType>
+          const event = envelope(row.type as EventType, data, source, { id: row.id, time: row.occurred_at })
+          return publishEvent(bus, event, { timeout: PUBLISH_TIMEOUT_MS })
         }),
       )
       const published = rows.filter((_, index) => results[index]!.status === 'fulfilled')

@@ -10,14 +10,8 @@ import {
 } from '@nats-io/jetstream'
 import { nanos } from '@nats-io/transport-node'
 import type { Bus } from './bus.js'
-import {
-  streamOf,
-  streams,
-  subscriptions,
-  type EventType,
-  type ServiceName,
-  type StreamKey,
-} from './contracts.js'
+import type { ServiceName } from '../services.js'
+import { streamOf, streams, subscriptions, type EventType, type StreamKey } from './contracts.js'
 
 const MINUTE_NS = nanos(60_000)
 

@@ -1,4 +1,4 @@
-import type { EventLogger } from '@ticketing/common'
+import { PeriodicJob, type EventLogger } from '@ticketing/common'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
 
@@ -11,13 +11,15 @@ const KEEP_ENDED_MS = 24 * 3_600_000
  * window, and sessions (with their refresh tokens) that expired or were revoked more than a day ago.
  */
 export class SessionJanitor {
-  #timer: NodeJS.Timeout | undefined
+  readonly #job: PeriodicJob
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly failureWindowSeconds: number,
-    private readonly logger?: EventLogger,
-  ) {}
+    logger?: EventLogger,
+  ) {
+    this.#job = new PeriodicJob({ name: 'janitor', everyMs: EVERY_MS, run: () => this.purge(), logger })
+  }
 
   async purge(now = new Date()): Promise<{ failures: number; sessions: number }> {
     const failures = await this.db
@@ -40,12 +42,11 @@ export class SessionJanitor {
   }
 
   start(): void {
-    this.#timer = setInterval(() => {
-      this.purge().catch((error: unknown) => this.logger?.error({ err: error }, 'janitor: purge failed'))
-    }, EVERY_MS).unref()
+    this.#job.start()
   }
 
-  stop(): void {
-    clearInterval(this.#timer)
+  /** Waits for a purge in progress. */
+  stop(): Promise<void> {
+    return this.#job.stop()
   }
 }

@@ -1,3 +1,4 @@
+import { newestFirst, type Page } from '@ticketing/common'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
 import type { NewUserRow, UserRow } from './user.table.js'
@@ -32,19 +33,7 @@ export async function setBan(
     .execute()
 }
 
-/** Newest first, keyset-paginated on (created_at, id). */
-export async function listUsers(
-  db: Kysely<Database>,
-  limit: number,
-  after?: { createdAt: Date; id: string },
-): Promise<UserRow[]> {
-  let query = db
-    .selectFrom('users')
-    .selectAll()
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(limit)
-  if (after)
-    query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(after.createdAt, after.id)))
-  return query.execute()
+/** Newest first, a page at a time. */
+export async function listUsers(db: Kysely<Database>, page: Page): Promise<UserRow[]> {
+  return newestFirst(db.selectFrom('users').selectAll(), page).execute()
 }

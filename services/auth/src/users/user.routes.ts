@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
-import { AppError, decodeCursor, pageOf, requireAuth, requireRole, signedInUser } from '@ticketing/common'
+import { AppError, pageRequest, requireAuth, requireRole, sendPage, signedInUser } from '@ticketing/common'
 import Type from 'typebox'
 import type { AuthContext } from '../context.js'
 import { clearSessionCookies, REFRESH_COOKIE, setSessionCookies } from '../sessions/cookies.js'
@@ -102,11 +102,9 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: AuthContext }> = async
       schema: { querystring: ListUsersQuery, response: { 200: Type.Array(UserSummary) } },
     },
     async (request, reply) => {
-      const { limit, cursor } = request.query
-      const rows = await listUsersPage(ctx, limit + 1, cursor ? decodeCursor(cursor) : undefined)
-      return pageOf(request, reply, rows, limit, (user) => ({ createdAt: user.created_at, id: user.id })).map(
-        summary,
-      )
+      const page = pageRequest(request.query)
+      const rows = await listUsersPage(ctx, page)
+      return sendPage(request, reply, rows, page).map(summary)
     },
   )
 

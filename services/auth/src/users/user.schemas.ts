@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox'
 import { Compile } from 'typebox/compile'
-import { ValidationError, type ErrorItem } from '@ticketing/common'
+import { pageQuery, ValidationError, type ErrorItem } from '@ticketing/common'
 
 export const Credentials = Type.Object({
   email: Type.String(),
@@ -29,10 +29,7 @@ export type UserSummary = Static<typeof UserSummary>
 
 export const UserIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 export const BanBody = Type.Object({ reason: Type.Optional(Type.String({ maxLength: 500 })) })
-export const ListUsersQuery = Type.Object({
-  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-  cursor: Type.Optional(Type.String({ maxLength: 200 })),
-})
+export const ListUsersQuery = Type.Object({ ...pageQuery })
 
 const validEmail = Compile(Type.String({ format: 'email', maxLength: 254 }))
 

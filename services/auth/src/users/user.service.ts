@@ -4,7 +4,7 @@ import {
   NotFoundError,
   pgErrorCode,
   writeEvent,
-  type PageCursor,
+  type Page,
   type Role,
 } from '@ticketing/common'
 import type { AuthContext } from '../context.js'
@@ -67,6 +67,6 @@ export async function unbanUser(ctx: AuthContext, userId: string): Promise<void>
   })
 }
 
-export function listUsersPage(ctx: AuthContext, limit: number, after?: PageCursor): Promise<UserRow[]> {
-  return listUsers(ctx.db, limit, after)
+export function listUsersPage(ctx: AuthContext, page: Page): Promise<UserRow[]> {
+  return listUsers(ctx.db, page)
 }

@@ -1,6 +1,6 @@
 import { Worker, type Job } from 'bullmq'
 import type { Redis } from 'ioredis'
-import { newEvent, type Bus, type EventLogger } from '@ticketing/common'
+import { newEvent, publishEvent, type Bus, type EventLogger } from '@ticketing/common'
 import { expirationEventId } from './expiration-event-id.js'
 import { EXPIRE_ORDER_QUEUE, type ExpireOrderJob } from './expire-order.queue.js'
 
@@ -22,11 +22,10 @@ export function startExpireOrderWorker(options: ExpireOrderWorkerOptions): Worke
     EXPIRE_ORDER_QUEUE,
     async (job: Job<ExpireOrderJob>) => {
       const { orderId } = job.data
-      const event = {
-        ...newEvent('expiration.completed', { orderId }, '/expiration'),
+      const event = newEvent('expiration.completed', { orderId }, '/expiration', {
         id: expirationEventId(orderId),
-      }
-      await bus.js.publish(bus.subject(event.type), JSON.stringify(event), { msgID: event.id })
+      })
+      await publishEvent(bus, event)
       logger.info({ orderId, eventId: event.id }, 'expiration: order expired')
     },
     { connection: options.redis, prefix: options.prefix, concurrency: 16 },

@@ -1,7 +1,8 @@
-import type { PageCursor } from '@ticketing/common'
+import { newestFirst, type Page } from '@ticketing/common'
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
-import { OPEN_STATUSES, type CancelReason, type OrderRow, type OrderStatus } from './order.table.js'
+import { OPEN_STATUSES, type CancelReason, type OrderStatus } from './order-status.js'
+import type { OrderRow } from './order.table.js'
 
 /**
  * Places an order for a ticket of the replica in one statement (the hot path: one round trip fewer than
@@ -47,23 +48,9 @@ export async function setStatus(
     .executeTakeFirstOrThrow()
 }
 
-/** A buyer's orders, newest first, keyset-paginated. */
-export async function listOrdersOf(
-  db: Kysely<Database>,
-  userId: string,
-  limit: number,
-  after?: PageCursor,
-): Promise<OrderRow[]> {
-  let query = db
-    .selectFrom('orders')
-    .selectAll()
-    .where('user_id', '=', userId)
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(limit)
-  if (after)
-    query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(after.createdAt, after.id)))
-  return query.execute()
+/** A buyer's orders, newest first, a page at a time. */
+export async function listOrdersOf(db: Kysely<Database>, userId: string, page: Page): Promise<OrderRow[]> {
+  return newestFirst(db.selectFrom('orders').selectAll().where('user_id', '=', userId), page).execute()
 }
 
 /** Open orders past their expiry by more than the grace period, locked, skipping those another sweeper holds. */

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { decodeCursor, pageOf, requireAuth, signedInUser } from '@ticketing/common'
+import { pageRequest, requireAuth, sendPage, signedInUser } from '@ticketing/common'
 import Type from 'typebox'
 import type { OrdersContext } from '../context.js'
 import {
@@ -34,17 +34,9 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ ctx: OrdersContext }> = as
     '/',
     { schema: { querystring: ListOrdersQuery, response: { 200: Type.Array(Order) } } },
     async (request, reply) => {
-      const { limit, cursor } = request.query
-      const rows = await listOrders(
-        ctx,
-        signedInUser(request),
-        limit + 1,
-        cursor ? decodeCursor(cursor) : undefined,
-      )
-      return pageOf(request, reply, rows, limit, (order) => ({
-        createdAt: order.created_at,
-        id: order.id,
-      })).map(orderJson)
+      const page = pageRequest(request.query)
+      const rows = await listOrders(ctx, signedInUser(request), page)
+      return sendPage(request, reply, rows, page).map(orderJson)
     },
   )
 

@@ -1,4 +1,4 @@
-import { toMajorUnits } from '@ticketing/common'
+import { pageQuery, toMajorUnits } from '@ticketing/common'
 import Type, { type Static } from 'typebox'
 import type { OrderRow } from './order.table.js'
 
@@ -7,10 +7,7 @@ export const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
 })
 export const OrderIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
-export const ListOrdersQuery = Type.Object({
-  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-  cursor: Type.Optional(Type.String({ maxLength: 200 })),
-})
+export const ListOrdersQuery = Type.Object({ ...pageQuery })
 
 export const Order = Type.Object({
   id: Type.String(),

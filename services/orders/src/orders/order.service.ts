@@ -1,50 +1,41 @@
-import { createHash, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import {
   inTransaction,
   NotFoundError,
+  pgErrorCode,
   writeEvent,
   type CurrentUser,
-  type PageCursor,
+  type EventData,
+  type Page,
 } from '@ticketing/common'
 import type { Kysely } from 'kysely'
 import type { OrdersContext } from '../context.js'
 import type { Database } from '../db/schema.js'
-import {
-  IdempotencyKeyReusedError,
-  NotYoursError,
-  OrderCompleteError,
-  TicketAlreadyReservedError,
-} from './order.errors.js'
-import {
-  findIdempotentResponse,
-  findOrder,
-  insertOrderForTicket,
-  listOrdersOf,
-  saveIdempotentResponse,
-  setStatus,
-} from './order.repository.js'
+import { withIdempotencyKey } from './idempotency.js'
+import { NotYoursError, OrderCompleteError, TicketAlreadyReservedError } from './order.errors.js'
+import { findOrder, insertOrderForTicket, listOrdersOf, setStatus } from './order.repository.js'
 import { orderJson, type Order } from './order.schemas.js'
-import { OPEN_STATUSES, type CancelReason, type OrderRow } from './order.table.js'
+import { canMove, type CancelReason } from './order-status.js'
+import type { OrderRow } from './order.table.js'
 
-interface PgError {
-  code?: string
-  constraint?: string
-}
-
-/** Reserves a ticket for the buyer. The unique index on active orders decides races: one wins, the rest get 400. */
+/**
+ * Reserves a ticket for the buyer. The unique index on active orders decides races: one wins, the rest get
+ * 400. With an Idempotency-Key, a retry gets the first answer.
+ */
 export async function createOrder(
   ctx: OrdersContext,
   buyer: CurrentUser,
   ticketId: string,
   idempotencyKey?: string,
 ): Promise<Order> {
-  const requestHash = createHash('sha256').update(`POST /api/orders ${ticketId}`).digest('hex')
-  if (idempotencyKey) {
-    const replay = await replayIdempotent(ctx, buyer.id, idempotencyKey, requestHash)
-    if (replay) return replay
+  const request = {
+    userId: buyer.id,
+    key: idempotencyKey,
+    fingerprint: `POST /api/orders ${ticketId}`,
+    statusCode: 201,
   }
   try {
-    const order = await inTransaction(ctx.db, async (trx) => {
+    return await withIdempotencyKey(ctx.db, request, async (trx) => {
       // Whether the ticket is free is decided by our own orders (the unique index), not by the replica's
       // orderId: that lags behind a cancellation, and a buyer right after it must not be turned away.
       const order = await insertOrderForTicket(trx, {
@@ -67,37 +58,15 @@ export async function createOrder(
           currency: order.currency,
         },
       })
-      const json = orderJson(order)
-      if (idempotencyKey) {
-        await saveIdempotentResponse(trx, {
-          userId: buyer.id,
-          key: idempotencyKey,
-          requestHash,
-          statusCode: 201,
-          response: json,
-        })
-      }
-      return json
+      return orderJson(order)
     })
-    return order
   } catch (error) {
-    const { code, constraint } = error as PgError
-    if (code === '23505' && constraint === 'orders_one_active_per_ticket')
+    const { constraint } = error as { constraint?: string }
+    if (pgErrorCode(error) === '23505' && constraint === 'orders_one_active_per_ticket') {
       throw new TicketAlreadyReservedError()
-    // The same key raced itself: the other request won and stored its answer.
-    if (code === '23505' && constraint === 'idempotency_keys_pkey' && idempotencyKey) {
-      const replay = await replayIdempotent(ctx, buyer.id, idempotencyKey, requestHash)
-      if (replay) return replay
     }
     throw error
   }
-}
-
-async function replayIdempotent(ctx: OrdersContext, userId: string, key: string, requestHash: string) {
-  const stored = await findIdempotentResponse(ctx.db, userId, key)
-  if (!stored) return undefined
-  if (stored.request_hash !== requestHash) throw new IdempotencyKeyReusedError({ field: 'idempotency-key' })
-  return stored.response as Order
 }
 
 export async function getOrder(ctx: OrdersContext, buyer: CurrentUser, id: string): Promise<Order> {
@@ -107,20 +76,31 @@ export async function getOrder(ctx: OrdersContext, buyer: CurrentUser, id: strin
   return orderJson(order)
 }
 
-export async function listOrders(ctx: OrdersContext, buyer: CurrentUser, limit: number, after?: PageCursor) {
-  return listOrdersOf(ctx.db, buyer.id, limit, after)
+export async function listOrders(ctx: OrdersContext, buyer: CurrentUser, page: Page): Promise<OrderRow[]> {
+  return listOrdersOf(ctx.db, buyer.id, page)
+}
+
+/** The buyer cancels their order; a complete order cannot be cancelled, a cancelled one stays as it is. */
+export async function cancelOrder(ctx: OrdersContext, buyer: CurrentUser, id: string): Promise<void> {
+  await inTransaction(ctx.db, async (trx) => {
+    const order = await findOrder(trx, id, true)
+    if (!order) throw new NotFoundError()
+    if (order.user_id !== buyer.id) throw new NotYoursError()
+    if (order.status === 'complete') throw new OrderCompleteError()
+    await cancelOpenOrder(trx, order, 'user')
+  })
 }
 
 /**
- * Cancels an open order and announces it, in the caller's transaction; tickets then releases the ticket.
- * Returns false when the order was not open (already cancelled or complete).
+ * Cancels an open order and announces it, in the caller's transaction (the order row locked); tickets then
+ * releases the ticket. Returns false when the order was not open (already cancelled or complete).
  */
 export async function cancelOpenOrder(
   trx: Kysely<Database>,
   order: OrderRow,
   reason: CancelReason,
 ): Promise<boolean> {
-  if (!(OPEN_STATUSES as readonly string[]).includes(order.status)) return false
+  if (!canMove(order.status, 'cancelled')) return false
   const cancelled = await setStatus(trx, order, 'cancelled', reason)
   await writeEvent(trx, 'order.cancelled', {
     id: cancelled.id,
@@ -131,12 +111,38 @@ export async function cancelOpenOrder(
   return true
 }
 
-export async function cancelOrder(ctx: OrdersContext, buyer: CurrentUser, id: string): Promise<void> {
-  await inTransaction(ctx.db, async (trx) => {
-    const order = await findOrder(trx, id, true)
-    if (!order) throw new NotFoundError()
-    if (order.user_id !== buyer.id) throw new NotYoursError()
-    if (order.status === 'complete') throw new OrderCompleteError()
-    await cancelOpenOrder(trx, order, 'user')
-  })
+/**
+ * Cancels the order if it is still open, in the caller's transaction: the hold ran out (reason `expired`),
+ * or tickets refused the reservation because the price changed under the buyer (`ticket_changed`). An
+ * order paid in time stays complete.
+ */
+export async function cancelIfOpen(
+  trx: Kysely<Database>,
+  orderId: string,
+  reason: CancelReason,
+): Promise<void> {
+  const order = await findOrder(trx, orderId, true)
+  if (order) await cancelOpenOrder(trx, order, reason)
+}
+
+/**
+ * A charge succeeded. It completes the order only while the order is open; a payment that lost the race
+ * against expiry or cancellation, or a second payment, is refused (order.payment-refused), and payments
+ * refunds it.
+ */
+export async function applyPayment(
+  trx: Kysely<Database>,
+  payment: EventData<'payment.created'>,
+): Promise<void> {
+  const order = await findOrder(trx, payment.orderId, true)
+  if (order && canMove(order.status, 'complete')) {
+    const completed = await setStatus(trx, order, 'complete')
+    await writeEvent(trx, 'order.completed', {
+      id: completed.id,
+      version: completed.version,
+      ticket: { id: completed.ticket_id },
+    })
+    return
+  }
+  await writeEvent(trx, 'order.payment-refused', { orderId: payment.orderId, paymentId: payment.id })
 }

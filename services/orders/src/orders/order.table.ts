@@ -1,12 +1,5 @@
 import type { ColumnType, Selectable } from 'kysely'
-
-export type OrderStatus = 'created' | 'awaiting:payment' | 'cancelled' | 'complete'
-export type CancelReason = 'user' | 'expired' | 'ticket_changed' | 'payment_refused'
-
-/** The statuses in which an order holds its ticket; the unique index counts exactly these. */
-export const ACTIVE_STATUSES = ['created', 'awaiting:payment', 'complete'] as const satisfies OrderStatus[]
-/** Active and still waiting for a payment: may expire or be cancelled. */
-export const OPEN_STATUSES = ['created', 'awaiting:payment'] as const satisfies OrderStatus[]
+import type { CancelReason, OrderStatus } from './order-status.js'
 
 export interface OrderTable {
   id: string

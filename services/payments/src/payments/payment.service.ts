@@ -7,8 +7,10 @@ import {
   type CurrentUser,
   type EventLogger,
 } from '@ticketing/common'
+import type { Kysely } from 'kysely'
 import type { PaymentsContext } from '../context.js'
-import { CardDeclinedError, type ChargeRequest } from '../gateways/payment-gateway.js'
+import type { Database } from '../db/schema.js'
+import { CardDeclinedError, type ChargeRequest, type PaymentGateway } from '../gateways/payment-gateway.js'
 import { findOrder } from '../orders/order-replica.repository.js'
 import {
   NotYoursError,
@@ -17,7 +19,7 @@ import {
   OrderExpiredError,
   PaymentDeclinedError,
 } from './payment.errors.js'
-import { insertPayment, isOrderPaid } from './payment.repository.js'
+import { findPayment, insertPayment, isOrderPaid, markRefunded } from './payment.repository.js'
 
 /**
  * Pays for the buyer's order: checks it can still be paid, charges the card, then records the payment and
@@ -72,4 +74,21 @@ async function chargeCard(ctx: PaymentsContext, request: ChargeRequest): Promise
     if (error instanceof CardDeclinedError) throw new PaymentDeclinedError({ cause: error })
     throw error
   }
+}
+
+/**
+ * orders refused a payment (the order was cancelled or expired first): give the charge back, in the caller's
+ * transaction. If the commit fails the event is redelivered and the refund asked again, which the gateway's
+ * idempotency key turns into a no-op; a payment already refunded is skipped.
+ */
+export async function refundRefusedPayment(
+  trx: Kysely<Database>,
+  gateway: PaymentGateway,
+  paymentId: string,
+): Promise<void> {
+  const payment = await findPayment(trx, paymentId, true)
+  if (!payment || payment.status === 'refunded') return
+  await gateway.refund(payment.gateway_charge_id, { paymentId: payment.id, orderId: payment.order_id })
+  await markRefunded(trx, payment.id)
+  await writeEvent(trx, 'payment.refunded', { id: payment.id, orderId: payment.order_id })
 }

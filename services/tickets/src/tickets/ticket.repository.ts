@@ -1,4 +1,4 @@
-import type { PageCursor } from '@ticketing/common'
+import { newestFirst, type Page } from '@ticketing/common'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
 import type { NewTicketRow, TicketRow, TicketUpdate } from './ticket.table.js'
@@ -38,27 +38,19 @@ function containing(text: string): string {
 }
 
 /**
- * Newest first, keyset-paginated on (created_at, id): the tickets for sale, or with `sellerId` every ticket
- * of that seller, reserved ones included; `search` keeps those whose title contains it. Each has an index of
- * its own (see the migrations).
+ * Newest first, a page at a time: the tickets for sale, or with `sellerId` every ticket of that seller,
+ * reserved ones included; `search` keeps those whose title contains it. Each has an index of its own (see
+ * the migrations).
  */
 export async function listTickets(
   db: Kysely<Database>,
-  filter: { sellerId?: string; search?: string; limit: number; after?: PageCursor },
+  filter: { sellerId?: string; search?: string },
+  page: Page,
 ): Promise<TicketRow[]> {
-  let query = db
-    .selectFrom('tickets')
-    .selectAll()
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(filter.limit)
+  let query = db.selectFrom('tickets').selectAll()
   query = filter.sellerId ? query.where('user_id', '=', filter.sellerId) : query.where('order_id', 'is', null)
   if (filter.search) query = query.where('title', 'ilike', containing(filter.search))
-  const { after } = filter
-  if (after) {
-    query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(after.createdAt, after.id)))
-  }
-  return query.execute()
+  return newestFirst(query, page).execute()
 }
 
 /** Remembers that an order was cancelled; a second cancellation of it changes nothing. */

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { decodeCursor, pageOf, requireAuth, signedInUser } from '@ticketing/common'
+import { pageRequest, requireAuth, sendPage, signedInUser } from '@ticketing/common'
 import Type from 'typebox'
 import type { TicketsContext } from '../context.js'
 import { ListTicketsQuery, Ticket, TicketIdParams, TicketInput, ticketJson } from './ticket.schemas.js'
@@ -11,17 +11,10 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: TicketsContext }> = 
     '/',
     { schema: { querystring: ListTicketsQuery, response: { 200: Type.Array(Ticket) } } },
     async (request, reply) => {
-      const { limit, cursor, userId, q } = request.query
-      const rows = await listTicketsPage(ctx, {
-        sellerId: userId,
-        search: q?.trim() || undefined,
-        limit: limit + 1,
-        after: cursor ? decodeCursor(cursor) : undefined,
-      })
-      return pageOf(request, reply, rows, limit, (ticket) => ({
-        createdAt: ticket.created_at,
-        id: ticket.id,
-      })).map(ticketJson)
+      const { userId, q } = request.query
+      const page = pageRequest(request.query)
+      const rows = await listTicketsPage(ctx, { sellerId: userId, search: q?.trim() || undefined }, page)
+      return sendPage(request, reply, rows, page).map(ticketJson)
     },
   )
 

@@ -2,6 +2,7 @@ import Type, { type Static } from 'typebox'
 import { Compile } from 'typebox/compile'
 import {
   MAX_PRICE,
+  pageQuery,
   PriceSchema,
   priceDecimalsError,
   toMajorUnits,
@@ -24,8 +25,7 @@ export type TicketInput = Static<typeof TicketInput>
 export const TicketIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 
 export const ListTicketsQuery = Type.Object({
-  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  ...pageQuery,
   /** A seller: their tickets, reserved ones included, instead of the tickets for sale. */
   userId: Type.Optional(Type.String({ format: 'uuid' })),
   /** Only tickets whose title contains this text, in any letter case. */

@@ -1,10 +1,24 @@
 import { randomUUID } from 'node:crypto'
-import { inTransaction, writeEvent, type CurrentUser, type PageCursor } from '@ticketing/common'
+import {
+  inTransaction,
+  RetryLaterError,
+  writeEvent,
+  type CurrentUser,
+  type EventData,
+  type Page,
+} from '@ticketing/common'
 import type { Kysely } from 'kysely'
 import type { TicketsContext } from '../context.js'
 import type { Database } from '../db/schema.js'
 import { NotYoursError, TicketNotFoundError, TicketReservedError } from './ticket.errors.js'
-import { findTicket, insertTicket, listTickets, saveTicket } from './ticket.repository.js'
+import {
+  findTicket,
+  insertTicket,
+  isCancelledOrder,
+  listTickets,
+  rememberCancelledOrder,
+  saveTicket,
+} from './ticket.repository.js'
 import { checkTicketInput, type TicketInput } from './ticket.schemas.js'
 import type { TicketRow } from './ticket.table.js'
 
@@ -23,9 +37,10 @@ async function announce(trx: Kysely<Database>, type: 'ticket.created' | 'ticket.
 
 export function listTicketsPage(
   ctx: TicketsContext,
-  filter: { sellerId?: string; search?: string; limit: number; after?: PageCursor },
+  filter: { sellerId?: string; search?: string },
+  page: Page,
 ): Promise<TicketRow[]> {
-  return listTickets(ctx.db, filter)
+  return listTickets(ctx.db, filter, page)
 }
 
 export async function getTicket(ctx: TicketsContext, id: string): Promise<TicketRow> {
@@ -77,12 +92,52 @@ export async function updateTicket(
   })
 }
 
-/** Holds the ticket for an order, in the caller's transaction (a listener's), and announces it. */
-export async function reserveTicket(trx: Kysely<Database>, ticketId: string, orderId: string) {
-  await announce(trx, 'ticket.updated', await saveTicket(trx, ticketId, { order_id: orderId }))
+/**
+ * An order was placed: hold its ticket for it, at the price the buyer saw. Runs in the listener's
+ * transaction with the ticket row locked, so an edit or another order's event for the same ticket waits.
+ * A price that changed under the buyer is refused (ticket.reservation-refused; orders cancels the order).
+ */
+export async function reserveTicketForOrder(
+  trx: Kysely<Database>,
+  order: EventData<'order.created'>,
+): Promise<'reserved' | 'refused' | 'unknown_ticket' | 'order_over' | 'already_reserved'> {
+  const ticket = await findTicket(trx, order.ticket.id, true)
+  if (!ticket) return 'unknown_ticket'
+  // Its cancellation overtook it: the order is already over, the ticket stays as it is.
+  if (await isCancelledOrder(trx, order.id)) return 'order_over'
+  if (ticket.order_id === order.id) return 'already_reserved' // applied already, under another event id
+  if (ticket.order_id !== null) {
+    // orders allows one active order per ticket, so the order holding it has been cancelled and its
+    // order.cancelled is on its way (events on different subjects arrive in any order): wait for it.
+    throw new RetryLaterError(`ticket ${ticket.id} is still held by order ${ticket.order_id}`)
+  }
+  if (order.ticket.price !== ticket.price) {
+    // The seller changed the price while orders' replica still had the old one: the buyer did not agree
+    // to this price, so no reservation.
+    await writeEvent(trx, 'ticket.reservation-refused', {
+      ticketId: ticket.id,
+      orderId: order.id,
+      reason: 'price_changed',
+    })
+    return 'refused'
+  }
+  await announce(trx, 'ticket.updated', await saveTicket(trx, ticket.id, { order_id: order.id }))
+  return 'reserved'
 }
 
-/** Puts the ticket back on sale, in the caller's transaction, and announces it. */
-export async function releaseTicket(trx: Kysely<Database>, ticketId: string) {
-  await announce(trx, 'ticket.updated', await saveTicket(trx, ticketId, { order_id: null }))
+/**
+ * An order was cancelled: put its ticket back on sale, but only if that order still holds it. A late
+ * cancellation must never free a ticket a newer order holds. The order is remembered as cancelled, so its
+ * order.created, should it arrive after this, reserves nothing.
+ */
+export async function releaseTicketOfCancelledOrder(
+  trx: Kysely<Database>,
+  order: EventData<'order.cancelled'>,
+): Promise<void> {
+  // The ticket row is locked first, as in reserveTicketForOrder: both run one after the other for a ticket.
+  const ticket = await findTicket(trx, order.ticket.id, true)
+  await rememberCancelledOrder(trx, order.id)
+  if (ticket?.order_id === order.id) {
+    await announce(trx, 'ticket.updated', await saveTicket(trx, ticket.id, { order_id: null }))
+  }
 }

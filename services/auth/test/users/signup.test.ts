@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN_EMAIL, PASSWORD, setCookie, startAuth, type AuthHarness } from './helpers.js'
+import { ADMIN_EMAIL, PASSWORD, setCookie, startAuth, type AuthHarness } from '../helpers.js'
 
 describe('POST /api/users/signup', () => {
   let auth: AuthHarness

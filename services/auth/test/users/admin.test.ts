@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN_EMAIL, cookiesOf, startAuth, type AuthHarness } from './helpers.js'
+import { ADMIN_EMAIL, cookiesOf, startAuth, type AuthHarness } from '../helpers.js'
 
 describe('admin routes', () => {
   let auth: AuthHarness

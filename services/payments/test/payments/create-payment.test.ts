@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startPayments, type PaymentsHarness } from './helpers.js'
+import { startPayments, type PaymentsHarness } from '../helpers.js'
 
 describe('POST /api/payments', () => {
   let payments: PaymentsHarness

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { SessionJanitor } from '../src/sessions/session-janitor.js'
-import { startAuth, type AuthHarness } from './helpers.js'
+import { SessionJanitor } from '../../src/sessions/session-janitor.js'
+import { startAuth, type AuthHarness } from '../helpers.js'
 
 describe('the session janitor', () => {
   let auth: AuthHarness

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { newEvent } from '@ticketing/common'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { startOrders, type OrdersHarness } from './helpers.js'
+import { startOrders, type OrdersHarness } from '../helpers.js'
 
 describe('a buyer’s orders', () => {
   let orders: OrdersHarness

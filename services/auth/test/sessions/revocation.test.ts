@@ -6,7 +6,7 @@ import {
   type ServiceInstance,
 } from '@ticketing/common'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { ADMIN_EMAIL, cookiesOf, startAuth, type AuthHarness } from './helpers.js'
+import { ADMIN_EMAIL, cookiesOf, startAuth, type AuthHarness } from '../helpers.js'
 
 /**
  * Another service (tickets, say) holding only auth's public key, following bans and sign-outs on the bus.

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { cookiesOf, setCookie, startAuth, type AuthHarness } from './helpers.js'
+import { cookiesOf, setCookie, startAuth, type AuthHarness } from '../helpers.js'
 
 describe('sessions', () => {
   let auth: AuthHarness

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { cookiesOf, PASSWORD, startAuth, type AuthHarness } from './helpers.js'
+import { cookiesOf, PASSWORD, startAuth, type AuthHarness } from '../helpers.js'
 
 describe('POST /api/users/signin', () => {
   let auth: AuthHarness

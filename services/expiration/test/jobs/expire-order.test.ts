@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto'
 import { newEvent } from '@ticketing/common'
 import { startNatsServer, type PrivateNatsServer } from '@ticketing/testing'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { expirationEventId } from '../src/jobs/expiration-event-id.js'
-import { expiryJobId } from '../src/jobs/expire-order.queue.js'
-import { expirationEnvironment, orderCreated, sleep, type ExpirationEnvironment } from './helpers.js'
+import { expirationEventId } from '../../src/jobs/expiration-event-id.js'
+import { expiryJobId } from '../../src/jobs/expire-order.queue.js'
+import { expirationEnvironment, orderCreated, sleep, type ExpirationEnvironment } from '../helpers.js'
 
 /** How late after expiresAt an expiration.completed may arrive. */
 const PUNCTUALITY_MS = 2_000

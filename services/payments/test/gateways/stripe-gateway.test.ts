@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { CardDeclinedError, type ChargeRequest } from '../src/gateways/payment-gateway.js'
-import { StripeGateway } from '../src/gateways/stripe-gateway.js'
+import { CardDeclinedError, type ChargeRequest } from '../../src/gateways/payment-gateway.js'
+import { StripeGateway } from '../../src/gateways/stripe-gateway.js'
 
 interface Received {
   path: string

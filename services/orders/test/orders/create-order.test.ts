@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startOrders, type OrdersHarness } from './helpers.js'
+import { startOrders, type OrdersHarness } from '../helpers.js'
 
 describe('POST /api/orders', () => {
   let orders: OrdersHarness

@@ -1,0 +1,28 @@
+/**
+ * The order's life, in one place. Routes, listeners and the sweeper ask here which orders are open and
+ * whether a move is allowed; nothing else decides it.
+ *
+ *   created ──▶ awaiting:payment   tickets confirmed the hold (the status exists; nothing enters it yet)
+ *   created, awaiting:payment ──▶ complete    a payment arrived while the order was open
+ *   created, awaiting:payment ──▶ cancelled   the buyer, the expiry or a refused reservation ended it
+ *
+ * complete and cancelled are final. The unique index orders_one_active_per_ticket counts every status but
+ * cancelled, so a ticket has at most one order that is open or complete.
+ */
+export type OrderStatus = 'created' | 'awaiting:payment' | 'cancelled' | 'complete'
+
+export type CancelReason = 'user' | 'expired' | 'ticket_changed' | 'payment_refused'
+
+const NEXT: Record<OrderStatus, readonly OrderStatus[]> = {
+  created: ['awaiting:payment', 'complete', 'cancelled'],
+  'awaiting:payment': ['complete', 'cancelled'],
+  complete: [],
+  cancelled: [],
+}
+
+/** Holding the ticket and waiting for a payment: may be paid, expire or be cancelled. */
+export const OPEN_STATUSES = ['created', 'awaiting:payment'] as const satisfies OrderStatus[]
+
+export function canMove(from: OrderStatus, to: OrderStatus): boolean {
+  return NEXT[from].includes(to)
+}

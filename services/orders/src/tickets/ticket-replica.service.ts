@@ -1,0 +1,25 @@
+import { replicaDecision, type EventData } from '@ticketing/common'
+import type { Kysely } from 'kysely'
+import type { Database } from '../db/schema.js'
+import { findTicket, saveTicket } from './ticket-replica.repository.js'
+
+/**
+ * Keeps the replica of a ticket, strictly in version order: an older or equal version is ignored, one that
+ * skips a version waits (replicaDecision naks it until the missing one has arrived).
+ */
+export async function applyTicketState(
+  trx: Kysely<Database>,
+  ticket: EventData<'ticket.created' | 'ticket.updated'>,
+): Promise<void> {
+  const current = await findTicket(trx, ticket.id, true)
+  if (replicaDecision(current?.version, ticket.version) === 'ignore') return
+  await saveTicket(trx, {
+    id: ticket.id,
+    title: ticket.title,
+    price: ticket.price,
+    currency: ticket.currency,
+    user_id: ticket.userId,
+    order_id: ticket.orderId ?? null,
+    version: ticket.version,
+  })
+}

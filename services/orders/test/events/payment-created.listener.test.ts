@@ -1,0 +1,50 @@
+import { randomUUID } from 'node:crypto'
+import { newEvent } from '@ticketing/common'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { startOrders, type OrdersHarness } from '../helpers.js'
+
+describe('payment.created', () => {
+  let orders: OrdersHarness
+  beforeAll(async () => (orders = await startOrders()))
+  afterAll(() => orders.close())
+
+  it('payment.created completes an open order, and refuses a payment for a cancelled one', async () => {
+    const { ticket, order } = await orders.placeOrder()
+    const payment = {
+      id: randomUUID(),
+      orderId: order.id,
+      amount: 2500,
+      currency: 'USD',
+      gatewayChargeId: 'ch_ok',
+    }
+    await orders.publish(newEvent('payment.created', payment, '/payments'))
+    await vi.waitFor(async () => expect((await orders.statusOf(order.id)).status).toBe('complete'))
+    expect(await orders.outbox('order.completed')).toContainEqual({
+      id: order.id,
+      version: 1,
+      ticket: { id: ticket.id },
+    })
+
+    const late = await orders.placeOrder()
+    await orders.app.inject({
+      method: 'DELETE',
+      url: `/api/orders/${late.order.id}`,
+      cookies: late.buyer.cookies,
+    })
+    const latePayment = {
+      id: randomUUID(),
+      orderId: late.order.id,
+      amount: 2500,
+      currency: 'USD',
+      gatewayChargeId: 'ch_late',
+    }
+    await orders.publish(newEvent('payment.created', latePayment, '/payments'))
+    await vi.waitFor(async () =>
+      expect(await orders.outbox('order.payment-refused')).toContainEqual({
+        orderId: late.order.id,
+        paymentId: latePayment.id,
+      }),
+    )
+    expect((await orders.statusOf(late.order.id)).status).toBe('cancelled')
+  })
+})

@@ -1,0 +1,39 @@
+import { replicaDecision, type EventData } from '@ticketing/common'
+import type { Kysely } from 'kysely'
+import type { Database } from '../db/schema.js'
+import { findOrder, saveOrder, setOrderStatus } from './order-replica.repository.js'
+import type { OrderStatus } from './order-replica.table.js'
+
+/**
+ * The replica of orders that payments checks a payment against, kept strictly in version order: an older or
+ * equal version is ignored, one that skips a version (a cancellation before its order.created) waits until
+ * the missing one has arrived (replicaDecision naks it).
+ */
+
+/** A new order starts the replica, with the price the buyer reserved the ticket at. */
+export async function applyOrderCreated(
+  trx: Kysely<Database>,
+  order: EventData<'order.created'>,
+): Promise<void> {
+  const current = await findOrder(trx, order.id, true)
+  if (replicaDecision(current?.version, order.version) === 'ignore') return
+  await saveOrder(trx, {
+    id: order.id,
+    user_id: order.userId,
+    price: order.ticket.price,
+    currency: order.ticket.currency,
+    status: order.status,
+    expires_at: new Date(order.expiresAt),
+    version: order.version,
+  })
+}
+
+/** The order was cancelled or completed: the replica moves on to that status and version. */
+export async function applyOrderStatus(
+  trx: Kysely<Database>,
+  change: { id: string; version: number; status: OrderStatus },
+): Promise<void> {
+  const current = await findOrder(trx, change.id, true)
+  if (replicaDecision(current?.version, change.version) === 'ignore') return
+  await setOrderStatus(trx, change.id, { status: change.status, version: change.version })
+}
