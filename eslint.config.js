@@ -1,6 +1,7 @@
 import js from '@eslint/js'
 import globals from 'globals'
 import tseslint from 'typescript-eslint'
+import boundaries from './tools/eslint/boundaries.js'
 
 export default tseslint.config(
   {
@@ -29,6 +30,12 @@ export default tseslint.config(
       // Fastify handlers and hooks are async by contract, awaited or not.
       '@typescript-eslint/require-await': 'off',
     },
+  },
+  {
+    // The architecture's import boundaries (services talk through events, apps reach them over HTTP, only
+    // tests, tools and the benchmarks wire services together): see tools/eslint/boundaries.js.
+    plugins: { boundaries },
+    rules: { 'boundaries/imports': 'error' },
   },
   {
     // The web client: React components (.tsx) that run in the browser as well as on the server.

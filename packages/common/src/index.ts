@@ -1,7 +1,7 @@
 /// <reference types="@fastify/cookie" preserve="true" />
 // Services use request.cookies and reply.setCookie: keep the plugin's type augmentation in the built declarations.
 // Errors
-export { errorRegistry, isErrorCode, type ErrorCode, type ErrorSpec } from './errors/registry.js'
+export { errorRegistry, type ErrorCode, type ErrorSpec } from './errors/registry.js'
 export {
   AppError,
   ConflictError,
@@ -28,14 +28,13 @@ export {
 
 // HTTP kit
 export { buildService, requestId, type ServiceInstance, type ServiceOptions } from './http/build-service.js'
-export { Dependencies, dependency, type DependencyHooks, type ReadinessCheck } from './http/dependencies.js'
+export { dependency, type DependencyHooks, type ReadinessCheck } from './http/dependencies.js'
 export { errorHandler, notFoundHandler } from './http/error-handler.js'
 
 // Database kit
-export { createDb, createPool, type DbOptions } from './db/create-db.js'
-export { ensureDatabase, migrateCommand, migrateToLatest, MigrationFailedError } from './db/migrate.js'
-export { inTransaction, isRetryable, pgErrorCode, type TransactionOptions } from './db/transaction.js'
-export { databaseDependency } from './db/database.dependency.js'
+export { createDb, type DbOptions } from './db/create-db.js'
+export { migrateCommand, migrateToLatest, MigrationFailedError } from './db/migrate.js'
+export { inTransaction, pgErrorCode, type TransactionOptions } from './db/transaction.js'
 
 // Process
 export { runService, type RunningService, type RunOptions } from './process/run-service.js'
@@ -49,13 +48,11 @@ export { generateJwtKeyPair, loadJwtKeys, type JwtKeys, type JwtKeySources } fro
 export {
   ACCESS_TOKEN_TTL_SECONDS,
   AccessTokenSigner,
-  AccessTokenVerifier,
   type AccessTokenClaims,
   type CurrentUser,
   type Role,
   type TokenSubject,
 } from './auth/tokens.js'
-export { RevocationList } from './auth/revocation-list.js'
 export {
   authentication,
   requireAuth,
@@ -64,7 +61,6 @@ export {
   signedInUser,
   type AuthenticationOptions,
 } from './auth/authentication.js'
-export { crossSiteProtection } from './http/cross-site.js'
 export {
   newestFirst,
   pageQuery,

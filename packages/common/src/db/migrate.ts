@@ -72,8 +72,10 @@ export class MigrationFailedError extends Error {
 }
 
 /**
- * Creates the database if needed and applies every pending migration from `folder` in name order, each in
- * its own transaction. Applied ones are recorded, so a second run is a no-op. Throws on the first failure.
+ * Creates the database if needed and applies every pending migration from `folder` in name order. Kysely's
+ * Migrator runs all of them in one transaction on PostgreSQL (and holds a lock, so two instances starting at
+ * once apply them once): when one fails, none of this run's is applied. Applied ones are recorded, so a
+ * second run is a no-op. Throws on the failure.
  */
 export async function migrateToLatest(url: string, folder: string): Promise<MigrationResult[]> {
   await ensureDatabase(url)

@@ -60,7 +60,3 @@ export interface ErrorSpec {
 }
 
 export type ErrorCode = keyof typeof errorRegistry
-
-export function isErrorCode(code: unknown): code is ErrorCode {
-  return typeof code === 'string' && Object.hasOwn(errorRegistry, code)
-}

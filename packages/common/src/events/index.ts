@@ -1,6 +1,5 @@
 export * from './contracts.js'
 export {
-  assertEventData,
   decodeEvent,
   envelope,
   InvalidEventError,
@@ -9,13 +8,7 @@ export {
   type CloudEvent,
 } from './envelope.js'
 export { busDependency, connectBus, publishEvent, type Bus, type BusOptions } from './bus.js'
-export {
-  consumerConfig,
-  durableName,
-  DUPLICATE_WINDOW_NS,
-  ensureTopology,
-  removeTopology,
-} from './topology.js'
+export { durableName, ensureTopology, removeTopology } from './topology.js'
 export {
   eventTablesV1,
   type DeadLetterTable,
@@ -23,7 +16,7 @@ export {
   type OutboxTable,
   type ProcessedEventTable,
 } from './event-tables.js'
-export { onOutboxCommit, writeEvent, type WriteEventOptions } from './outbox.js'
+export { writeEvent, type WriteEventOptions } from './outbox.js'
 export { OutboxRelay, type OutboxRelayOptions, type PublishedEvent } from './outbox-relay.js'
 export {
   EventListeners,

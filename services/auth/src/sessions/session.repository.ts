@@ -4,7 +4,7 @@ import type { Database } from '../db/schema.js'
 import type { UserRow } from '../users/user.table.js'
 import type { SessionRow } from './session.table.js'
 
-export function hashRefreshToken(token: string): Buffer {
+function hashRefreshToken(token: string): Buffer {
   return createHash('sha256').update(token).digest()
 }
 

@@ -28,7 +28,7 @@ export interface IssuedSession {
   refreshToken: string
 }
 
-export class SessionExpiredError extends AppError {
+class SessionExpiredError extends AppError {
   constructor() {
     super('SESSION_EXPIRED')
   }

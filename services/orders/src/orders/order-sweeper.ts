@@ -9,7 +9,7 @@ const BATCH = 100
  * Cancels every open order past its expiry plus the grace period; returns how many. The backstop for lost
  * expiration timers, so a ticket is never held forever. Safe with several instances (SKIP LOCKED).
  */
-export async function sweepOverdueOrders(ctx: OrdersContext): Promise<number> {
+async function sweepOverdueOrders(ctx: OrdersContext): Promise<number> {
   let cancelled = 0
   for (;;) {
     const before = new Date(Date.now() - ctx.config.SWEEP_GRACE_SECONDS * 1000)

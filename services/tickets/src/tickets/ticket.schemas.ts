@@ -57,7 +57,7 @@ export function ticketJson(ticket: TicketRow): Ticket {
   }
 }
 
-export const MAX_TITLE_LENGTH = 200
+const MAX_TITLE_LENGTH = 200
 const validPrice = Compile(PriceSchema)
 
 /**
