@@ -4,8 +4,10 @@ import path from 'node:path'
 import { connectBus, removeTopology, services, type ServiceName } from '@ticketing/common'
 import {
   ApiClient,
+  buildClient,
   FileOutput,
   freePort,
+  repositoryRoot,
   SERVICES,
   startStack,
   type Part,
@@ -48,12 +50,15 @@ export async function startTestStack(
       nameTestDatabase(service),
     ]),
   ) as Partial<Record<ServiceName, ReturnType<typeof nameTestDatabase>>>
-  const parts: Part[] = [...SERVICES, 'gateway', 'client']
-  const ports: Partial<Record<Part, number>> = {}
-  for (const part of parts) ports[part] = await freePort()
   const dataDir = path.join(os.tmpdir(), `ticketing-${namespace}`)
   const logFile = path.join(dataDir, 'stack.log')
   const output = new FileOutput(logFile)
+  // The client's build first (minutes on a fresh clone): ports chosen before it could be taken meanwhile by
+  // another test's stack, and this stack's gateway would then talk to that one's services.
+  if (options.client) await buildClient(repositoryRoot, output)
+  const parts: Part[] = [...SERVICES, 'gateway', 'client']
+  const ports: Partial<Record<Part, number>> = {}
+  for (const part of parts) ports[part] = await freePort()
 
   const cleanup = async () => {
     await Promise.all(Object.values(databases).map((database) => database?.drop()))

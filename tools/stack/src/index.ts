@@ -1,4 +1,5 @@
 export { ApiClient, type ApiResponse } from './api-client.js'
+export { buildClient } from './build.js'
 export {
   findOrStartInfrastructure,
   SetupError,
