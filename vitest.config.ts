@@ -9,7 +9,8 @@ export default defineConfig({
   ssr: { resolve: { conditions } },
   test: {
     include: ['{packages,services,apps,tools,tests}/*/test/**/*.test.ts'],
-    globalSetup: ['packages/testing/src/global-setup.ts'],
+    // Find or start the servers first (as npm start does), then check them and sweep up after crashed runs.
+    globalSetup: ['tools/stack/src/test-servers.ts', 'packages/testing/src/global-setup.ts'],
     reporters: ['default', './tools/vitest/summary-reporter.ts'],
     pool: 'forks',
     testTimeout: 30_000,

@@ -3,8 +3,8 @@ import Type from 'typebox'
 /**
  * The one table of the marketplace's parts: each service's local port, the API paths the gateway (and the
  * Kubernetes ingress) route to it, and its database. The launcher, the gateway's routes, the services'
- * default ports, the benchmarks and the system tests read it; docs/architecture.md shows it (a test keeps
- * the two in step).
+ * default ports, the benchmarks and the system tests read it; the README shows it (a test keeps the two in
+ * step).
  */
 export const services = {
   auth: { port: 4001, routes: ['/api/users'], database: 'ticketing_auth' },

@@ -2,13 +2,20 @@ import net from 'node:net'
 import pg from 'pg'
 
 /**
- * Where the servers tests talk to are: given by URL, or on their default local ports. `.ci/run` and
- * `npm start` start them when absent; tests only find them.
+ * Where the servers tests talk to are: given by URL, or on their default local ports. The run's global setup
+ * (tools/stack/src/test-servers.ts) finds them, or starts private ones, and sets the URLs; read when asked,
+ * so that a module imported before it still sees them.
  */
 export const infrastructure = {
-  postgresUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-  natsUrl: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
-  redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  get postgresUrl() {
+    return process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+  },
+  get natsUrl() {
+    return process.env.NATS_URL ?? 'nats://127.0.0.1:4222'
+  },
+  get redisUrl() {
+    return process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
+  },
 }
 
 /** Opens a TCP connection and reads the server's first words (NATS greets with INFO; Redis answers PING). */
@@ -57,7 +64,7 @@ export async function checkInfrastructure(): Promise<void> {
   if (missing.length > 0) {
     throw new Error(
       `The tests need real servers that do not answer:\n${missing.join('\n')}\n` +
-        'Start them (bash .ci/run does) or point the variables at running ones.',
+        'Start them, or point the variables at running ones.',
     )
   }
 }

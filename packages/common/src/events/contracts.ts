@@ -78,7 +78,7 @@ export const eventTypes = Object.keys(eventSchemas) as EventType[]
 /**
  * One stream per publishing service. Streams whose events feed durable consumers keep each message until
  * every consumer has acknowledged it (interest retention), so nothing unconsumed is ever discarded. auth's
- * stream feeds the revocation lists, which replay the last 15 minutes: it keeps a day of events instead.
+ * stream feeds the revocation lists, which replay the last 16 minutes: it keeps a day of events instead.
  */
 export const streams = {
   AUTH: { publisher: 'auth', entities: ['user', 'session'], retention: 'limits' },
