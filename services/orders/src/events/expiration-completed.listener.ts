@@ -1,8 +1,8 @@
 import type { EventHandler } from '@ticketing/common'
 import type { Database } from '../db/schema.js'
-import { cancelIfOpen } from '../orders/order.service.js'
+import { expireOrder } from '../orders/order.service.js'
 
-/** The hold ran out: the order is cancelled, unless it was paid in time. */
+/** The order's timer fired: cancelled if its hold has ended by the database's clock and it was not paid. */
 export const onExpirationCompleted: EventHandler<'expiration.completed', Database> = async (event, trx) => {
-  await cancelIfOpen(trx, event.data.orderId, 'expired')
+  await expireOrder(trx, event.data.orderId)
 }

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto'
-import { inTransaction, pgErrorCode } from '@ticketing/common'
+import { inTransaction } from '@ticketing/common'
 import type { Kysely, Transaction } from 'kysely'
 import type { Database } from '../db/schema.js'
 import { IdempotencyKeyReusedError } from './order.errors.js'
-import { findIdempotentResponse, saveIdempotentResponse } from './order.repository.js'
+import { claimIdempotencyKey, findIdempotentResponse, saveIdempotentResponse } from './order.repository.js'
 
 export interface IdempotentRequest {
   userId: string
@@ -16,17 +16,17 @@ export interface IdempotentRequest {
 }
 
 /**
- * Runs a request once per `Idempotency-Key`: a retry with the same key gets the first answer, also when both
- * arrive at once (the key's primary key decides; the loser replays the winner's answer). The answer is stored
- * in the request's own transaction, so it exists exactly when the request's effects do. The same key with a
- * different request is a 400.
+ * Runs a request once per `Idempotency-Key`: a retry with the same key gets the first answer. The key is
+ * claimed first, in the request's own transaction, so a second request arriving while the first runs waits
+ * for it and then replays its answer; the answer exists exactly when the request's effects do. A request that
+ * failed stored nothing, so its retry runs again. The same key with a different request is a 400.
  */
 export async function withIdempotencyKey<T>(
   db: Kysely<Database>,
   request: IdempotentRequest,
   run: (trx: Transaction<Database>) => Promise<T>,
 ): Promise<T> {
-  const { key, userId } = request
+  const { key, userId, statusCode } = request
   if (!key) return inTransaction(db, run)
   const requestHash = createHash('sha256').update(request.fingerprint).digest('hex')
   const replay = async () => {
@@ -39,26 +39,15 @@ export async function withIdempotencyKey<T>(
 
   const earlier = await replay()
   if (earlier) return earlier.response
-  try {
-    return await inTransaction(db, async (trx) => {
-      const response = await run(trx)
-      await saveIdempotentResponse(trx, {
-        userId,
-        key,
-        requestHash,
-        statusCode: request.statusCode,
-        response,
-      })
-      return response
-    })
-  } catch (error) {
-    // The same key raced itself: the other request won and stored its answer.
-    if (pgErrorCode(error) === '23505' && constraintOf(error) === 'idempotency_keys_pkey') {
-      const winner = await replay()
-      if (winner) return winner.response
-    }
-    throw error
-  }
+  const outcome = await inTransaction(db, async (trx) => {
+    if (!(await claimIdempotencyKey(trx, { userId, key, requestHash, statusCode }))) return undefined
+    const response = await run(trx)
+    await saveIdempotentResponse(trx, { userId, key, response })
+    return { response }
+  })
+  if (outcome) return outcome.response
+  // Another request with this key committed while this one waited for it: its answer is this one's.
+  const winner = await replay()
+  if (!winner) throw new Error(`Idempotency-Key ${key} was claimed, yet no answer is stored`)
+  return winner.response
 }
-
-const constraintOf = (error: unknown) => (error as { constraint?: string }).constraint

@@ -6,15 +6,14 @@ import { cancelOpenOrder } from './order.service.js'
 const BATCH = 100
 
 /**
- * Cancels every open order past its expiry plus the grace period; returns how many. The backstop for lost
+ * Cancels every open order past its expiry plus the grace period, by the database's clock; returns how many. The backstop for lost
  * expiration timers, so a ticket is never held forever. Safe with several instances (SKIP LOCKED).
  */
 async function sweepOverdueOrders(ctx: OrdersContext): Promise<number> {
   let cancelled = 0
   for (;;) {
-    const before = new Date(Date.now() - ctx.config.SWEEP_GRACE_SECONDS * 1000)
     const claimed = await inTransaction(ctx.db, async (trx) => {
-      const overdue = await claimOverdueOrders(trx, before, BATCH)
+      const overdue = await claimOverdueOrders(trx, ctx.config.SWEEP_GRACE_SECONDS, BATCH)
       for (const order of overdue) if (await cancelOpenOrder(trx, order, 'expired')) cancelled++
       return overdue.length
     })

@@ -6,17 +6,20 @@ import type { OrderRow } from './order.table.js'
 
 /**
  * Places an order for a ticket of the replica in one statement (the hot path: one round trip fewer than
- * reading the ticket first). Returns nothing when the replica has no such ticket.
+ * reading the ticket first), held for `holdSeconds` from now by the database's clock. Returns nothing when
+ * the replica has no such ticket.
  */
 export async function insertOrderForTicket(
   db: Kysely<Database>,
-  order: { id: string; userId: string; ticketId: string; expiresAt: Date },
+  order: { id: string; userId: string; ticketId: string; holdSeconds: number },
 ): Promise<(OrderRow & { ticket_version: number }) | undefined> {
   const { rows } = await sql<OrderRow & { ticket_version: number }>`
     with ticket as (select * from ticket_replicas where id = ${order.ticketId}),
     placed as (
       insert into orders (id, user_id, ticket_id, ticket_title, price, currency, status, expires_at, version)
-      select ${order.id}, ${order.userId}, id, title, price, currency, 'created', ${order.expiresAt}, 0 from ticket
+      select ${order.id}, ${order.userId}, id, title, price, currency, 'created',
+        now() + make_interval(secs => ${order.holdSeconds}), 0
+      from ticket
       returning *
     )
     select placed.*, ticket.version as ticket_version from placed, ticket`.execute(db)
@@ -53,17 +56,34 @@ export async function listOrdersOf(db: Kysely<Database>, userId: string, page: P
   return newestFirst(db.selectFrom('orders').selectAll().where('user_id', '=', userId), page).execute()
 }
 
-/** Open orders past their expiry by more than the grace period, locked, skipping those another sweeper holds. */
+/** The order, locked, with how long its hold still runs by the database's clock (negative once over). */
+export async function findOrderWithHoldLeft(
+  db: Kysely<Database>,
+  id: string,
+): Promise<(OrderRow & { hold_left_ms: number }) | undefined> {
+  return db
+    .selectFrom('orders')
+    .selectAll()
+    .select(sql<number>`extract(epoch from expires_at - now()) * 1000`.as('hold_left_ms'))
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst()
+}
+
+/**
+ * Open orders whose hold ended more than `graceSeconds` ago by the database's clock, locked, skipping those
+ * another sweeper holds.
+ */
 export async function claimOverdueOrders(
   db: Kysely<Database>,
-  before: Date,
+  graceSeconds: number,
   limit: number,
 ): Promise<OrderRow[]> {
   return db
     .selectFrom('orders')
     .selectAll()
     .where('status', 'in', OPEN_STATUSES)
-    .where('expires_at', '<', before)
+    .where('expires_at', '<', sql<Date>`now() - make_interval(secs => ${graceSeconds})`)
     .orderBy('expires_at')
     .limit(limit)
     .forUpdate()
@@ -80,18 +100,39 @@ export async function findIdempotentResponse(db: Kysely<Database>, userId: strin
     .executeTakeFirst()
 }
 
-export async function saveIdempotentResponse(
+/**
+ * Takes the key for this request, in the caller's transaction; false when another request holds it. A
+ * concurrent request with the same key waits here until the first one's transaction ends: then it finds the
+ * key taken (the first committed) or takes it itself (the first rolled back).
+ */
+export async function claimIdempotencyKey(
   db: Kysely<Database>,
-  entry: { userId: string; key: string; requestHash: string; statusCode: number; response: unknown },
-): Promise<void> {
-  await db
+  entry: { userId: string; key: string; requestHash: string; statusCode: number },
+): Promise<boolean> {
+  const claimed = await db
     .insertInto('idempotency_keys')
     .values({
       user_id: entry.userId,
       key: entry.key,
       request_hash: entry.requestHash,
       status_code: entry.statusCode,
-      response: JSON.stringify(entry.response),
+      response: 'null',
     })
+    .onConflict((conflict) => conflict.columns(['user_id', 'key']).doNothing())
+    .returning('key')
+    .executeTakeFirst()
+  return claimed !== undefined
+}
+
+/** Stores the answer under the key this request claimed, to be replayed to its retries. */
+export async function saveIdempotentResponse(
+  db: Kysely<Database>,
+  entry: { userId: string; key: string; response: unknown },
+): Promise<void> {
+  await db
+    .updateTable('idempotency_keys')
+    .set({ response: JSON.stringify(entry.response) })
+    .where('user_id', '=', entry.userId)
+    .where('key', '=', entry.key)
     .execute()
 }

@@ -3,6 +3,7 @@ import {
   inTransaction,
   NotFoundError,
   pgErrorCode,
+  RetryLaterError,
   writeEvent,
   type CurrentUser,
   type EventData,
@@ -13,7 +14,13 @@ import type { OrdersContext } from '../context.js'
 import type { Database } from '../db/schema.js'
 import { withIdempotencyKey } from './idempotency.js'
 import { NotYoursError, OrderCompleteError, TicketAlreadyReservedError } from './order.errors.js'
-import { findOrder, insertOrderForTicket, listOrdersOf, setStatus } from './order.repository.js'
+import {
+  findOrder,
+  findOrderWithHoldLeft,
+  insertOrderForTicket,
+  listOrdersOf,
+  setStatus,
+} from './order.repository.js'
 import { orderJson, type Order } from './order.schemas.js'
 import { canMove, type CancelReason } from './order-status.js'
 import type { OrderRow } from './order.table.js'
@@ -42,7 +49,7 @@ export async function createOrder(
         id: randomUUID(),
         userId: buyer.id,
         ticketId,
-        expiresAt: new Date(Date.now() + ctx.config.ORDER_HOLD_SECONDS * 1000),
+        holdSeconds: ctx.config.ORDER_HOLD_SECONDS,
       })
       if (!order) throw new NotFoundError({ message: 'Ticket not found' })
       await writeEvent(trx, 'order.created', {
@@ -112,18 +119,32 @@ export async function cancelOpenOrder(
 }
 
 /**
- * Cancels the order if it is still open, in the caller's transaction: the hold ran out (reason `expired`),
- * or tickets refused the reservation because the price changed under the buyer (`ticket_changed`). An
- * order paid in time stays complete.
+ * tickets refused the reservation because the price changed under the buyer: the order is cancelled
+ * (`ticket_changed`) if it is still open, in the caller's transaction.
  */
-export async function cancelIfOpen(
-  trx: Kysely<Database>,
-  orderId: string,
-  reason: CancelReason,
-): Promise<void> {
+export async function refuseReservation(trx: Kysely<Database>, orderId: string): Promise<void> {
   const order = await findOrder(trx, orderId, true)
-  if (order) await cancelOpenOrder(trx, order, reason)
+  if (order) await cancelOpenOrder(trx, order, 'ticket_changed')
 }
+
+/**
+ * The order's timer fired: the order is cancelled (`expired`) if it is still open and its hold has ended by
+ * the database's clock. A timer a little early (clocks a moment apart) is tried again shortly; one early by
+ * more (its host's clock well ahead) changes nothing, and the sweeper cancels the order once the hold and the
+ * grace period are over.
+ */
+export async function expireOrder(trx: Kysely<Database>, orderId: string): Promise<void> {
+  const order = await findOrderWithHoldLeft(trx, orderId)
+  if (!order || !canMove(order.status, 'cancelled')) return
+  if (order.hold_left_ms <= 0) {
+    await cancelOpenOrder(trx, order, 'expired')
+  } else if (order.hold_left_ms <= EARLY_TIMER_RETRY_MS) {
+    throw new RetryLaterError(`order ${order.id} is held for ${Math.ceil(order.hold_left_ms)} ms more`)
+  }
+}
+
+/** How early a timer may fire and still be retried rather than left to the sweeper. */
+const EARLY_TIMER_RETRY_MS = 5_000
 
 /**
  * A charge succeeded. It completes the order only while the order is open; a payment that lost the race

@@ -22,6 +22,6 @@ export interface IdempotencyKeyTable {
   key: string
   request_hash: string
   status_code: number
-  response: ColumnType<unknown, string, never>
+  response: ColumnType<unknown, string, string>
   created_at: ColumnType<Date, never, never>
 }

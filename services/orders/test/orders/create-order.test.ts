@@ -87,6 +87,20 @@ describe('POST /api/orders', () => {
     expect(created).toHaveLength(1)
   })
 
+  it('answers requests with the same Idempotency-Key that arrive at once with the first one’s order', async () => {
+    for (let round = 0; round < 5; round++) {
+      const ticket = await orders.listTicket()
+      const buyer = await orders.buyer()
+      const key = { 'idempotency-key': randomUUID() }
+      const answers = await Promise.all(
+        Array.from({ length: 4 }, () => create(ticket.id, buyer.cookies, key)),
+      )
+      expect(answers.map((answer) => answer.statusCode)).toEqual([201, 201, 201, 201])
+      const ids = new Set(answers.map((answer) => answer.json<{ id: string }>().id))
+      expect(ids.size).toBe(1)
+    }
+  })
+
   it('lets exactly one of 200 simultaneous buyers have a ticket; the others get 400', async () => {
     const ticket = await orders.listTicket()
     const buyers = await Promise.all(Array.from({ length: 200 }, () => orders.buyer()))

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
 import type { OrderReplicaRow, OrderStatus } from './order-replica.table.js'
 
@@ -10,6 +10,19 @@ export async function findOrder(
   let query = db.selectFrom('order_replicas').selectAll().where('id', '=', id)
   if (lock) query = query.forUpdate()
   return query.executeTakeFirst()
+}
+
+/** The order with whether its hold has ended, by the database's clock rather than this host's. */
+export async function findOrderToPay(
+  db: Kysely<Database>,
+  id: string,
+): Promise<(OrderReplicaRow & { hold_over: boolean }) | undefined> {
+  return db
+    .selectFrom('order_replicas')
+    .selectAll()
+    .select(sql<boolean>`expires_at <= now()`.as('hold_over'))
+    .where('id', '=', id)
+    .executeTakeFirst()
 }
 
 export async function saveOrder(db: Kysely<Database>, order: OrderReplicaRow): Promise<void> {

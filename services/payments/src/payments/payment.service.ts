@@ -11,7 +11,7 @@ import type { Kysely } from 'kysely'
 import type { PaymentsContext } from '../context.js'
 import type { Database } from '../db/schema.js'
 import { CardDeclinedError, type ChargeRequest, type PaymentGateway } from '../gateways/payment-gateway.js'
-import { findOrder } from '../orders/order-replica.repository.js'
+import { findOrderToPay } from '../orders/order-replica.repository.js'
 import {
   NotYoursError,
   OrderAlreadyPaidError,
@@ -31,14 +31,14 @@ export async function createPayment(
   request: { orderId: string; token: string },
   logger: EventLogger,
 ): Promise<{ id: string }> {
-  const order = await findOrder(ctx.db, request.orderId)
+  const order = await findOrderToPay(ctx.db, request.orderId)
   if (!order) throw new NotFoundError({ message: 'Order not found' })
   if (order.user_id !== buyer.id) throw new NotYoursError()
   if (order.status === 'cancelled') throw new OrderCancelledError()
   // A paid order is "already paid", not "expired", however late the buyer comes back to it.
   if (order.status === 'complete' || (await isOrderPaid(ctx.db, order.id))) throw new OrderAlreadyPaidError()
-  // orders may not have cancelled it yet, but a hold that has run out is not paid for.
-  if (order.expires_at.getTime() <= Date.now()) throw new OrderExpiredError()
+  // orders may not have cancelled it yet, but a hold that has run out (by the database's clock) is not paid for.
+  if (order.hold_over) throw new OrderExpiredError()
 
   const payment = { id: randomUUID(), orderId: order.id, amount: order.price, currency: order.currency }
   const chargeId = await chargeCard(ctx, { paymentId: payment.id, token: request.token, ...payment })

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { startPayments, type PaymentsHarness } from '../helpers.js'
 
 describe('POST /api/payments', () => {
@@ -73,6 +73,20 @@ describe('POST /api/payments', () => {
     expect(late.json()).toEqual({ errors: [{ message: 'This order has expired' }] })
     expect(payments.chargesFor(cancelled.id).made).toEqual([])
     expect(payments.chargesFor(expired.id).made).toEqual([])
+  })
+
+  it('judges the hold by the database’s clock: a payments host five minutes ahead still takes a payment in time', async () => {
+    const buyer = await payments.buyer()
+    const order = await payments.placeOrder(buyer.id, {
+      expiresAt: new Date(Date.now() + 60_000).toISOString(),
+    })
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 5 * 60_000 })
+    try {
+      const response = await payments.pay(order.id, 'tok_visa', buyer.cookies)
+      expect(response.statusCode).toBe(201)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('answers 401 signed out or for someone else’s order, 404 for an unknown one, 400 for bad input', async () => {
