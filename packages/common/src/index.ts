@@ -70,7 +70,14 @@ export {
   type PageCursor,
   type PagedRow,
 } from './http/pagination.js'
-export { MAX_PRICE, PriceSchema, priceDecimalsError, toMajorUnits, toMinorUnits } from './money.js'
+export {
+  currencyExponent,
+  MAX_PRICE,
+  PriceSchema,
+  priceDecimalsError,
+  toMajorUnits,
+  toMinorUnits,
+} from './money.js'
 
 // Service wiring
 export { portEnv, serviceNames, services, webParts, type ServiceName } from './services.js'

@@ -17,6 +17,7 @@ export interface ServiceConfig {
   DATABASE_URL: string
   NATS_URL: string
   EVENTS_NAMESPACE: string
+  EVENTS_REPLICAS: number
   JWT_PUBLIC_KEYS?: string
   JWT_DEV_KEY_FILE: string
   PUBLIC_URL: string
@@ -44,7 +45,12 @@ export async function openServiceDependencies<DB>(options: {
   const { config, service } = options
   await migrateToLatest(config.DATABASE_URL, options.migrationsFolder)
   const db = createDb<DB>(config.DATABASE_URL, { applicationName: service, max: options.poolSize })
-  const bus = await connectBus({ url: config.NATS_URL, namespace: config.EVENTS_NAMESPACE, service })
+  const bus = await connectBus({
+    url: config.NATS_URL,
+    namespace: config.EVENTS_NAMESPACE,
+    replicas: config.EVENTS_REPLICAS,
+    service,
+  })
   await ensureTopology(bus)
   const keys = await loadJwtKeys({
     privateKey: config.JWT_PRIVATE_KEY,
@@ -81,15 +87,18 @@ export interface Worker {
   start(): void
   /** Resolves once the work in progress has finished. */
   stop(): Promise<void>
+  /** Readiness, if the worker has a say in it: rejects while it cannot do its work (listeners without a consumer). */
+  check?(): Promise<unknown>
 }
 
 /**
  * Starts a worker and stops it when the app closes. Workers are registered after the app's own dependencies,
  * so on close they stop first: listeners finish their handlers and the relay its batch while the bus and the
- * database are still open. Every service's workers.ts starts its background work through this.
+ * database are still open. A worker with a check takes part in `/readyz`. Every service's workers.ts starts its
+ * background work through this.
  */
 export function startWorker<W extends Worker>(app: ServiceInstance, name: string, worker: W): W {
   worker.start()
-  app.dependencies.add(name, { close: () => worker.stop() })
+  app.dependencies.add(name, { close: () => worker.stop(), check: worker.check && (() => worker.check!()) })
   return worker
 }

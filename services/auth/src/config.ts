@@ -14,6 +14,11 @@ export const configSchema = Type.Object({
   /** Failed sign-ins per account within the window before even the right password gets 429. */
   SIGNIN_FAILURE_LIMIT: Type.Integer({ minimum: 1, default: 10 }),
   SIGNIN_FAILURE_WINDOW_SECONDS: Type.Integer({ minimum: 1, default: 900 }),
+  /**
+   * How long a rotated refresh token is still answered as it was the first time (two tabs renewing at once)
+   * before presenting it again counts as theft and revokes the session.
+   */
+  REFRESH_REUSE_GRACE_SECONDS: Type.Number({ minimum: 0, maximum: 60, default: 10 }),
   /** Sign-ups and sign-ins per client address per minute. */
   AUTH_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 300 }),
 })

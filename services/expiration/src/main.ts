@@ -10,6 +10,7 @@ runService(async () => {
   const bus = await connectBus({
     url: config.NATS_URL,
     namespace: config.EVENTS_NAMESPACE,
+    replicas: config.EVENTS_REPLICAS,
     service: 'expiration',
   })
   await ensureTopology(bus)

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { ServiceInstance } from '@ticketing/common'
 import { expirationEnvironment, type ExpirationEnvironment } from './helpers.js'
 
@@ -11,11 +11,13 @@ describe('health', () => {
   })
   afterAll(() => env.cleanup())
 
-  it('/healthz and /readyz answer 200 with Redis and NATS up', async () => {
+  it('/healthz answers 200 at once; /readyz 200 once Redis, NATS and its consumers are in place', async () => {
     const health = await app.inject({ method: 'GET', url: '/healthz' })
     expect(health.statusCode).toBe(200)
-    const ready = await app.inject({ method: 'GET', url: '/readyz' })
-    expect(ready.statusCode).toBe(200)
-    expect(ready.json()).toEqual({ status: 'ready' })
+    await vi.waitFor(async () => {
+      const ready = await app.inject({ method: 'GET', url: '/readyz' })
+      expect(ready.statusCode).toBe(200)
+      expect(ready.json()).toEqual({ status: 'ready' })
+    })
   })
 })

@@ -11,6 +11,8 @@ export const configSchema = Type.Object({
   PAYMENT_GATEWAY: Type.Union([Type.Literal('sandbox'), Type.Literal('stripe')], { default: 'sandbox' }),
   /** Stripe's secret API key; required with PAYMENT_GATEWAY=stripe. */
   STRIPE_SECRET_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  /** The sandbox takes no money: in production it runs only when this says so (a staging site, say). */
+  ALLOW_SANDBOX_IN_PRODUCTION: Type.Boolean({ default: false }),
 })
 
 export type Config = Static<typeof configSchema>
@@ -21,6 +23,20 @@ export function readConfig(env?: Record<string, string | undefined>): Config {
   if (config.PAYMENT_GATEWAY === 'stripe' && !config.STRIPE_SECRET_KEY) {
     throw new ConfigError([
       { variable: 'STRIPE_SECRET_KEY', message: 'is required when PAYMENT_GATEWAY is stripe' },
+    ])
+  }
+  // A production site that forgot PAYMENT_GATEWAY would hand out tickets for test cards.
+  if (
+    config.NODE_ENV === 'production' &&
+    config.PAYMENT_GATEWAY === 'sandbox' &&
+    !config.ALLOW_SANDBOX_IN_PRODUCTION
+  ) {
+    throw new ConfigError([
+      {
+        variable: 'PAYMENT_GATEWAY',
+        message:
+          'is sandbox in production: set it to stripe, or ALLOW_SANDBOX_IN_PRODUCTION=true for a site without real money',
+      },
     ])
   }
   return config

@@ -17,4 +17,12 @@ describe('choosing the payment gateway', () => {
   it('refuses to start with Stripe but no secret key', () => {
     expect(() => readConfig({ ...env, PAYMENT_GATEWAY: 'stripe' })).toThrow(ConfigError)
   })
+
+  it('refuses the sandbox in production unless told it is allowed there', () => {
+    const production = { ...env, NODE_ENV: 'production' }
+    expect(() => readConfig(production)).toThrow(/PAYMENT_GATEWAY: is sandbox in production/)
+    expect(readConfig({ ...production, ALLOW_SANDBOX_IN_PRODUCTION: 'true' }).PAYMENT_GATEWAY).toBe('sandbox')
+    const stripe = { ...production, PAYMENT_GATEWAY: 'stripe', STRIPE_SECRET_KEY: 'sk_live_x' }
+    expect(readConfig(stripe).PAYMENT_GATEWAY).toBe('stripe')
+  })
 })

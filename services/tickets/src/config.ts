@@ -1,5 +1,14 @@
 import Type, { type Static } from 'typebox'
-import { authEnv, busEnv, commonEnv, databaseEnv, loadConfig, portEnv } from '@ticketing/common'
+import {
+  authEnv,
+  busEnv,
+  commonEnv,
+  ConfigError,
+  currencyExponent,
+  databaseEnv,
+  loadConfig,
+  portEnv,
+} from '@ticketing/common'
 
 export const configSchema = Type.Object({
   ...commonEnv,
@@ -13,4 +22,14 @@ export const configSchema = Type.Object({
 
 export type Config = Static<typeof configSchema>
 
-export const readConfig = (env?: Record<string, string | undefined>): Config => loadConfig(configSchema, env)
+export function readConfig(env?: Record<string, string | undefined>): Config {
+  const config = loadConfig(configSchema, env)
+  try {
+    currencyExponent(config.CURRENCY)
+  } catch {
+    throw new ConfigError([
+      { variable: 'CURRENCY', message: `${config.CURRENCY} is not an ISO 4217 currency` },
+    ])
+  }
+  return config
+}

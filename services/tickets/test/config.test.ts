@@ -19,4 +19,10 @@ describe('configuration', () => {
     expect(read).toThrow(/DATABASE_URL: is required/)
     expect(read).toThrow(/CURRENCY: .*\(got "euro"\)/)
   })
+
+  it('refuses a currency ISO 4217 does not list', () => {
+    expect(() => readConfig({ DATABASE_URL, CURRENCY: 'ABC' })).toThrow(
+      /CURRENCY: ABC is not an ISO 4217 currency/,
+    )
+  })
 })

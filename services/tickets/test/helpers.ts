@@ -161,7 +161,7 @@ export function orderCreated(
       ticket: {
         id: ticket.id,
         version: ticket.version,
-        price: overrides.price ?? toMinorUnits(ticket.price),
+        price: overrides.price ?? toMinorUnits(ticket.price, ticket.currency),
         currency: ticket.currency,
       },
     },

@@ -46,6 +46,8 @@ export const databaseEnv = {
 export const busEnv = {
   NATS_URL: Type.String({ default: 'nats://127.0.0.1:4222' }),
   EVENTS_NAMESPACE: Type.String({ pattern: '^[a-z][a-z0-9]*$', default: 'ticketing' }),
+  /** Copies JetStream keeps of each stream: 1 on one server, 3 on a cluster. A start never lowers it. */
+  EVENTS_REPLICAS: Type.Integer({ minimum: 1, maximum: 5, default: 1 }),
 } satisfies TProperties
 
 /** What every service needs to authenticate requests on its own. */

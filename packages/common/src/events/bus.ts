@@ -12,6 +12,8 @@ export interface Bus {
   readonly jsm: JetStreamManager
   readonly namespace: string
   readonly service: ServiceName
+  /** How many copies of each stream the cluster keeps (EVENTS_REPLICAS): the least a start asks for. */
+  readonly replicas: number
   /** `<ns>.order.created` */
   subject(type: EventType): string
   /** `<NS>_ORDERS` */
@@ -23,6 +25,8 @@ export interface BusOptions {
   url: string
   namespace: string
   service: ServiceName
+  /** EVENTS_REPLICAS; 1 unless told. */
+  replicas?: number
 }
 
 /**
@@ -44,6 +48,7 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
     jsm,
     namespace,
     service: options.service,
+    replicas: options.replicas ?? 1,
     subject: (type) => `${namespace}.${type}`,
     streamName: (stream) => `${namespace.toUpperCase()}_${stream}`,
     async close() {

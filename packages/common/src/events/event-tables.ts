@@ -7,7 +7,7 @@ export interface OutboxTable {
   type: string
   data: ColumnType<unknown, string, never>
   occurred_at: ColumnType<Date, Date, never>
-  published_at: ColumnType<Date | null, never, Date>
+  published_at: ColumnType<Date | null, never, Date | null>
   attempts: ColumnType<number, never, number>
   last_error: ColumnType<string | null, never, string | null>
 }

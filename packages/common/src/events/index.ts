@@ -17,6 +17,7 @@ export {
   type ProcessedEventTable,
 } from './event-tables.js'
 export { writeEvent, type WriteEventOptions } from './outbox.js'
+export { republishSince } from './republish.js'
 export { OutboxRelay, type OutboxRelayOptions, type PublishedEvent } from './outbox-relay.js'
 export {
   EventListeners,

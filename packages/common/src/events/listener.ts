@@ -7,7 +7,7 @@ import { decodeEvent, InvalidEventError, type CloudEvent } from './envelope.js'
 import type { EventTables } from './event-tables.js'
 import { backoffMs, silentLogger, Sleeper, type EventLogger } from './logger.js'
 import { RetryLaterError } from './retry-later.js'
-import { durableName, ensureConsumer } from './topology.js'
+import { durableName, ensureTopology } from './topology.js'
 import { PeriodicJob } from '../process/periodic-job.js'
 
 /**
@@ -38,6 +38,11 @@ export interface EventListenersOptions<DB extends EventTables> {
   logger?: EventLogger
   /** Messages of one event type handled at once by this instance. */
   concurrency?: number
+  /**
+   * How many deliveries a failing handler gets before its message is dead-lettered (default 10, about half a
+   * minute of backoff); a RetryLaterError, which waits for another event, gets ten times as many.
+   */
+  retryBudget?: number
   onHandled?: (event: HandledEvent) => void
   /**
    * How long processed_events rows are kept. Long after JetStream could redeliver an acknowledged event or
@@ -47,6 +52,12 @@ export interface EventListenersOptions<DB extends EventTables> {
 }
 
 const PURGE_PROCESSED_EVERY_MS = 3_600_000
+
+/** A handler waiting for another event (RetryLaterError) is given this many times the retry budget. */
+const RETRY_LATER_BUDGET_FACTOR = 10
+
+/** How long one pull waits for messages; the heartbeats that reveal a lost consumer come at half of it. */
+const PULL_EXPIRES_MS = 5_000
 
 /** How long a message waits before redelivery after its n-th failed attempt. */
 const redeliveryDelayMs = (deliveries: number) => backoffMs(deliveries, 10_000)
@@ -62,11 +73,13 @@ export class EventListeners<DB extends EventTables> {
   readonly #options: EventListenersOptions<DB>
   readonly #logger: EventLogger
   readonly #concurrency: number
+  readonly #retryBudget: number
   readonly #handlers = new Map<EventType, EventHandler<EventType, DB>>()
   readonly #loops: Promise<void>[] = []
   readonly #inFlight = new Set<Promise<void>>()
   readonly #open = new Set<{ close(): Promise<void | Error> }>()
   readonly #pauses = new Set<Sleeper>()
+  readonly #consuming = new Set<EventType>()
   #stopped = false
   #purging: PeriodicJob | undefined
 
@@ -74,6 +87,7 @@ export class EventListeners<DB extends EventTables> {
     this.#options = options
     this.#logger = options.logger ?? silentLogger
     this.#concurrency = options.concurrency ?? 16
+    this.#retryBudget = options.retryBudget ?? 10
   }
 
   on<T extends EventType>(type: T, handler: EventHandler<T, DB>): this {
@@ -117,6 +131,15 @@ export class EventListeners<DB extends EventTables> {
     }
   }
 
+  /**
+   * Readiness: resolves while every handler's consume loop is consuming; rejects, naming them, while one is
+   * recovering (its consumer or stream lost) or once stopped.
+   */
+  async check(): Promise<void> {
+    const idle = [...this.#handlers.keys()].filter((type) => this.#stopped || !this.#consuming.has(type))
+    if (idle.length > 0) throw new Error(`not consuming ${idle.join(', ')}`)
+  }
+
   async stop(): Promise<void> {
     this.#stopped = true
     await this.#purging?.stop()
@@ -136,11 +159,20 @@ export class EventListeners<DB extends EventTables> {
     let failures = 0
     while (!this.#stopped) {
       try {
-        // After a failure the consumer may be gone (deleted by hand, a new server): make sure it exists.
-        if (failures > 0) await ensureConsumer(bus, bus.service, type)
+        // After a failure the consumer, or its whole stream, may be gone (deleted by hand, a server back with an
+        // empty store): make the namespace's topology exist again, every consumer of a recreated stream
+        // included, or an interest-retained stream would drop what the others have yet to read.
+        if (failures > 0) await ensureTopology(bus)
         const consumer = await bus.js.consumers.get(bus.streamName(streamOf(type)), consumerName)
-        const messages = await consumer.consume({ max_messages: this.#concurrency })
+        // By default consume() waits quietly for a deleted consumer or stream to come back, which nothing
+        // would do: abort instead, and recreate them above. Short pulls notice a loss within seconds.
+        const messages = await consumer.consume({
+          max_messages: this.#concurrency,
+          abort_on_missing_resource: true,
+          expires: PULL_EXPIRES_MS,
+        })
         this.#open.add(messages)
+        this.#consuming.add(type)
         failures = 0
         try {
           for await (const message of messages) {
@@ -159,8 +191,11 @@ export class EventListeners<DB extends EventTables> {
           }
         } finally {
           this.#open.delete(messages)
+          this.#consuming.delete(type)
         }
+        if (!this.#stopped) throw new Error('the consumer stopped delivering')
       } catch (error) {
+        this.#consuming.delete(type)
         if (this.#stopped) break
         failures++
         this.#logger.error({ err: error, consumer: consumerName }, 'events: consume loop failed; restarting')
@@ -191,12 +226,19 @@ export class EventListeners<DB extends EventTables> {
       }
     } catch (error) {
       const deliveries = message.info.deliveryCount
-      if (error instanceof RetryLaterError) {
+      const waiting = error instanceof RetryLaterError
+      // A failure that outlives its budget will not heal by itself: it is kept for a person to look at, and the
+      // consumer moves on instead of retrying forever.
+      const budget = waiting ? this.#retryBudget * RETRY_LATER_BUDGET_FACTOR : this.#retryBudget
+      if (deliveries >= budget) {
+        await this.#deadLetter(consumer, message, error, `gave up after ${deliveries} deliveries`)
+      } else if (waiting) {
         this.#logger.debug({ consumer, eventId: event.id, reason: error.message }, 'events: retry later')
+        message.nak(redeliveryDelayMs(deliveries))
       } else {
         this.#logger.error({ err: error, consumer, eventId: event.id, deliveries }, 'events: handler failed')
+        message.nak(redeliveryDelayMs(deliveries))
       }
-      message.nak(redeliveryDelayMs(deliveries))
     }
   }
 
@@ -223,13 +265,15 @@ export class EventListeners<DB extends EventTables> {
     })
   }
 
-  async #deadLetter(consumer: string, message: JsMsg, error: unknown): Promise<void> {
+  /**
+   * Terminates a message and keeps it in dead_letters with why: not a valid event, or a failure that outlived
+   * its retry budget. An error log line says so either way.
+   */
+  async #deadLetter(consumer: string, message: JsMsg, error: unknown, why?: string): Promise<void> {
     const payload = Buffer.from(message.data).toString('utf8')
+    const fields = { consumer, subject: message.subject, deliveries: message.info.deliveryCount, err: error }
     if (!this.#options.db) {
-      this.#logger.error(
-        { consumer, subject: message.subject, err: error, payload },
-        'events: invalid message dropped',
-      )
+      this.#logger.error({ ...fields, payload }, `events: message dropped (${why ?? 'invalid message'})`)
       message.term()
       return
     }
@@ -241,13 +285,10 @@ export class EventListeners<DB extends EventTables> {
           subject: message.subject,
           stream_seq: message.seq,
           payload: payload.slice(0, 65_536),
-          error: (error as Error).message,
+          error: [why, (error as Error)?.message ?? String(error)].filter(Boolean).join(': '),
         })
         .execute()
-      this.#logger.warn(
-        { consumer, subject: message.subject, err: error },
-        'events: invalid message dead-lettered',
-      )
+      this.#logger.error(fields, `events: message dead-lettered (${why ?? 'invalid message'})`)
       message.term()
     } catch (recordError) {
       // Not recorded, so not terminated: it comes back and we try again.

@@ -39,8 +39,19 @@ function streamConfig(bus: Bus, key: StreamKey): Partial<StreamConfig> & { name:
     max_bytes: STREAM_MAX_BYTES,
     max_age: stream.retention === 'limits' ? AUTH_MAX_AGE_NS : 0,
     duplicate_window: DUPLICATE_WINDOW_NS,
-    num_replicas: 1,
+    num_replicas: bus.replicas,
   }
+}
+
+/**
+ * The configuration a start applies to a stream that exists: ours, but never fewer replicas than it has (an
+ * operator may have raised them; a service configured for fewer must not quietly drop copies).
+ */
+export function streamUpdate(
+  existing: Pick<StreamConfig, 'num_replicas'>,
+  wanted: Partial<StreamConfig> & { name: string },
+): Partial<StreamConfig> & { name: string } {
+  return { ...wanted, num_replicas: Math.max(existing.num_replicas, wanted.num_replicas ?? 1) }
 }
 
 export function consumerConfig(bus: Bus, service: ServiceName, type: EventType): Partial<ConsumerConfig> {
@@ -62,15 +73,15 @@ function isNotFound(error: unknown): boolean {
 async function ensureStream(bus: Bus, key: StreamKey): Promise<void> {
   const config = streamConfig(bus, key)
   try {
-    await bus.jsm.streams.info(config.name)
-    await bus.jsm.streams.update(config.name, config)
+    const { config: existing } = await bus.jsm.streams.info(config.name)
+    await bus.jsm.streams.update(config.name, streamUpdate(existing, config))
   } catch (error) {
     if (!isNotFound(error)) throw error
     await bus.jsm.streams.add(config) // adding an identical stream twice is not an error, so racing starts agree
   }
 }
 
-export async function ensureConsumer(bus: Bus, service: ServiceName, type: EventType): Promise<void> {
+async function ensureConsumer(bus: Bus, service: ServiceName, type: EventType): Promise<void> {
   await bus.jsm.consumers.add(bus.streamName(streamOf(type)), consumerConfig(bus, service, type))
 }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { testBuses } from '@ticketing/testing'
 import { afterAll, describe, expect, it } from 'vitest'
 import { ensureTopology, newEvent } from '../../src/index.js'
+import { streamUpdate } from '../../src/events/topology.js'
 
 describe('the namespace topology', () => {
   const buses = testBuses()
@@ -69,5 +70,18 @@ describe('the namespace topology', () => {
       await message?.ackAck()
     }
     expect((await bus.jsm.streams.info(stream)).state.messages).toBe(0)
+  })
+
+  it('never lowers the replicas of a stream an operator raised; raises them when configured for more', () => {
+    const wanted = { name: 'NS_ORDERS', num_replicas: 1 }
+    expect(streamUpdate({ num_replicas: 3 }, wanted).num_replicas).toBe(3)
+    expect(streamUpdate({ num_replicas: 1 }, { ...wanted, num_replicas: 3 }).num_replicas).toBe(3)
+    expect(streamUpdate({ num_replicas: 1 }, wanted).num_replicas).toBe(1)
+  })
+
+  it('creates streams with EVENTS_REPLICAS copies', async () => {
+    const bus = await buses.connect('orders')
+    expect(bus.replicas).toBe(1)
+    expect((await bus.jsm.streams.info(bus.streamName('ORDERS'))).config.num_replicas).toBe(1)
   })
 })

@@ -103,22 +103,24 @@ export async function signIn(ctx: AuthContext, credentials: Credentials): Promis
 }
 
 /**
- * Exchanges a refresh token for a new pair. A token already rotated is a stolen copy or a replay: the whole
- * session is revoked, for the thief and the owner alike.
+ * Exchanges a refresh token for a new pair. A token rotated within the last REFRESH_REUSE_GRACE_SECONDS is
+ * answered again with a pair of its own (two tabs that renewed at once both stay signed in); one rotated
+ * before that is a stolen copy or a replay, and the whole session is revoked, for the thief and the owner alike.
  */
 export async function refresh(ctx: AuthContext, refreshToken: string | undefined): Promise<IssuedSession> {
   if (!refreshToken) throw new SessionExpiredError()
+  const graceMs = ctx.config.REFRESH_REUSE_GRACE_SECONDS * 1000
   const outcome = await inTransaction(ctx.db, async (trx) => {
     const found = await findRefreshToken(trx, refreshToken)
     if (!found) return 'unknown' as const
     const { token, session, user } = found
-    if (token.rotated_at) {
+    if (token.rotated_at && Date.now() - token.rotated_at.getTime() > graceMs) {
       await revokeAndAnnounce(trx, { userId: user.id, sessionId: session.id })
       return 'reused' as const
     }
     if (session.revoked_at || session.expires_at.getTime() <= Date.now() || user.banned_at)
       return 'revoked' as const
-    await markRotated(trx, refreshToken)
+    if (!token.rotated_at) await markRotated(trx, refreshToken)
     const next = newRefreshToken()
     await insertRefreshToken(trx, session.id, next)
     return { user, session: { sessionId: session.id, refreshToken: next } }

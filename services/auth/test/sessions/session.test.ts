@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cookiesOf, setCookie, startAuth, type AuthHarness } from '../helpers.js'
 
+const GRACE_MS = 300
+
 describe('sessions', () => {
   let auth: AuthHarness
-  beforeAll(async () => (auth = await startAuth()))
+  beforeAll(async () => (auth = await startAuth({ REFRESH_REUSE_GRACE_SECONDS: String(GRACE_MS / 1000) })))
   afterAll(() => auth.close())
 
   const currentUser = async (session?: string) =>
@@ -34,7 +36,7 @@ describe('sessions', () => {
     expect((await auth.app.inject({ method: 'POST', url: '/api/users/signout' })).statusCode).toBe(200)
   })
 
-  it('POST /refresh rotates: the new pair works, the old refresh token fails, and its reuse ends the family', async () => {
+  it('POST /refresh rotates: the new pair works, the old refresh token fails, and its reuse after the grace ends the family', async () => {
     const email = auth.email()
     const { id, cookies: first } = await auth.signUp(email)
 
@@ -45,6 +47,7 @@ describe('sessions', () => {
     expect(second.refresh).not.toBe(first.refresh)
     expect(await currentUser(second.session)).toMatchObject({ currentUser: { id } })
 
+    await new Promise((resolve) => setTimeout(resolve, GRACE_MS + 100))
     const reused = await refresh(first.refresh)
     expect(reused.statusCode).toBe(401)
     expect(reused.json()).toEqual({ errors: [{ message: 'Your session has expired; please sign in again' }] })
@@ -58,6 +61,19 @@ describe('sessions', () => {
       .where('type', '=', 'session.revoked')
       .execute()
     expect(revoked.map((row) => row.data)).toContainEqual(expect.objectContaining({ userId: id }))
+  })
+
+  it('POST /refresh: two tabs presenting the same token at once both get a pair, and the session lives on', async () => {
+    const { id, cookies } = await auth.signUp(auth.email())
+    const [one, two] = await Promise.all([refresh(cookies.refresh), refresh(cookies.refresh)])
+    expect([one.statusCode, two.statusCode]).toEqual([200, 200])
+    const [a, b] = [cookiesOf(one), cookiesOf(two)]
+    expect(a.refresh).not.toBe(b.refresh)
+    for (const pair of [a, b]) {
+      expect(await currentUser(pair.session)).toMatchObject({ currentUser: { id } })
+    }
+    expect((await refresh(a.refresh)).statusCode).toBe(200)
+    expect((await refresh(b.refresh)).statusCode).toBe(200)
   })
 
   it('POST /refresh without a refresh token is 401', async () => {

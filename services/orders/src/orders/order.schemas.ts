@@ -34,7 +34,7 @@ export function orderJson(order: OrderRow): Order {
     ticket: {
       id: order.ticket_id,
       title: order.ticket_title,
-      price: toMajorUnits(order.price),
+      price: toMajorUnits(order.price, order.currency),
       currency: order.currency,
     },
   }

@@ -49,7 +49,7 @@ export function ticketJson(ticket: TicketRow): Ticket {
   return {
     id: ticket.id,
     title: ticket.title,
-    price: toMajorUnits(ticket.price),
+    price: toMajorUnits(ticket.price, ticket.currency),
     currency: ticket.currency,
     userId: ticket.user_id,
     version: ticket.version,
@@ -62,10 +62,13 @@ const validPrice = Compile(PriceSchema)
 
 /**
  * The listing rules, every broken one reported at once: a title of 1–200 characters once trimmed, a price
- * above 0, at most 1,000,000, with at most 2 decimals. Returns what is stored: the trimmed title and the
- * price in minor units.
+ * above 0, at most 1,000,000, with at most as many decimals as the currency has (ISO 4217). Returns what is
+ * stored: the trimmed title and the price in minor units.
  */
-export function checkTicketInput({ title, price }: TicketInput): { title: string; price: number } {
+export function checkTicketInput(
+  { title, price }: TicketInput,
+  currency: string,
+): { title: string; price: number } {
   const errors: ErrorItem[] = []
   const trimmed = title.trim()
   const length = [...trimmed].length
@@ -79,9 +82,9 @@ export function checkTicketInput({ title, price }: TicketInput): { title: string
       message: `Price must be more than 0 and at most ${MAX_PRICE.toLocaleString('en-US')}`,
     })
   } else {
-    const decimals = priceDecimalsError(price)
+    const decimals = priceDecimalsError(price, currency)
     if (decimals) errors.push(decimals)
   }
   if (errors.length > 0) throw new ValidationError(errors)
-  return { title: trimmed, price: toMinorUnits(price) }
+  return { title: trimmed, price: toMinorUnits(price, currency) }
 }

@@ -55,7 +55,7 @@ export async function createTicket(
   seller: CurrentUser,
   input: TicketInput,
 ): Promise<TicketRow> {
-  const { title, price } = checkTicketInput(input)
+  const { title, price } = checkTicketInput(input, ctx.config.CURRENCY)
   return inTransaction(ctx.db, async (trx) => {
     const ticket = await insertTicket(trx, {
       id: randomUUID(),
@@ -80,7 +80,7 @@ export async function updateTicket(
   id: string,
   input: TicketInput,
 ): Promise<TicketRow> {
-  const changes = checkTicketInput(input)
+  const changes = checkTicketInput(input, ctx.config.CURRENCY)
   return inTransaction(ctx.db, async (trx) => {
     const ticket = await findTicket(trx, id, true)
     if (!ticket) throw new TicketNotFoundError()

@@ -132,3 +132,28 @@ describe('POST /api/tickets with CURRENCY=EUR', () => {
     ])
   })
 })
+
+describe('POST /api/tickets with CURRENCY=JPY, which has no minor unit', () => {
+  let tickets: TicketsHarness
+  beforeAll(async () => (tickets = await startTickets({ CURRENCY: 'JPY' })))
+  afterAll(() => tickets.close())
+
+  it('stores yen as they are, not a hundred times over, and refuses fractions of a yen', async () => {
+    const seller = await tickets.user()
+    const ticket = await tickets.createTicket(seller, { price: 8000 })
+    expect(ticket).toMatchObject({ price: 8000, currency: 'JPY' })
+    expect(await tickets.outbox('ticket.created')).toEqual([
+      expect.objectContaining({ price: 8000, currency: 'JPY' }),
+    ])
+    const fraction = await tickets.app.inject({
+      method: 'POST',
+      url: '/api/tickets',
+      payload: { title: 'Kabuki', price: 8000.5 },
+      cookies: seller.cookies,
+    })
+    expect(fraction.statusCode).toBe(400)
+    expect(fraction.json()).toEqual({
+      errors: [{ field: 'price', message: 'Price must be a whole number of JPY' }],
+    })
+  })
+})
