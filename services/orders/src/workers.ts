@@ -5,6 +5,7 @@ import type { Database } from './db/schema.js'
 import { onExpirationCompleted } from './events/expiration-completed.listener.js'
 import { onPaymentCreated } from './events/payment-created.listener.js'
 import { onTicketCreated } from './events/ticket-created.listener.js'
+import { onTicketReservationConfirmed } from './events/ticket-reservation-confirmed.listener.js'
 import { onTicketReservationRefused } from './events/ticket-reservation-refused.listener.js'
 import { onTicketUpdated } from './events/ticket-updated.listener.js'
 import { orderSweeper } from './orders/order-sweeper.js'
@@ -17,6 +18,7 @@ export function startWorkers(app: ServiceInstance, deps: { config: Config; db: K
   const listeners = new EventListeners({ bus: deps.bus, db: deps.db, logger: app.log })
     .on('ticket.created', onTicketCreated)
     .on('ticket.updated', onTicketUpdated)
+    .on('ticket.reservation-confirmed', onTicketReservationConfirmed)
     .on('ticket.reservation-refused', onTicketReservationRefused)
     .on('expiration.completed', onExpirationCompleted)
     .on('payment.created', onPaymentCreated)

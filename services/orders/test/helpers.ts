@@ -73,8 +73,33 @@ export async function startOrders(env: Record<string, string> = {}) {
       )
       return ticket
     },
-    /** A new ticket, and a new buyer's order for it through the API. */
-    async placeOrder() {
+    /** tickets confirming that it holds the ticket for the order, waited for until orders has it. */
+    async confirmHold(order: { id: string; ticket: { id: string } }) {
+      await publishEvent(
+        tickets,
+        newEvent(
+          'ticket.reservation-confirmed',
+          { ticketId: order.ticket.id, orderId: order.id },
+          '/tickets',
+        ),
+      )
+      await vi.waitFor(
+        async () => {
+          const row = await db
+            .selectFrom('orders')
+            .select('status')
+            .where('id', '=', order.id)
+            .executeTakeFirst()
+          if (row?.status !== 'awaiting:payment') throw new Error('hold not confirmed yet')
+        },
+        { timeout: 5_000, interval: 20 },
+      )
+    },
+    /**
+     * A new ticket, and a new buyer's order for it through the API, its hold confirmed as tickets would
+     * (`confirmed: false` leaves it `created`, as before tickets has answered).
+     */
+    async placeOrder({ confirmed = true } = {}) {
       const ticket = await this.listTicket()
       const buyer = await sessions.user()
       const response = await app.inject({
@@ -83,7 +108,9 @@ export async function startOrders(env: Record<string, string> = {}) {
         payload: { ticketId: ticket.id },
         cookies: buyer.cookies,
       })
-      return { ticket, buyer, order: response.json<{ id: string }>() }
+      const order = response.json<{ id: string; ticket: { id: string } }>()
+      if (confirmed) await this.confirmHold(order)
+      return { ticket, buyer, order }
     },
     /** The order's status and cancel reason, as stored. */
     statusOf: (id: string) =>

@@ -39,7 +39,7 @@ test('a second start carries on with the first one’s data: listings, orders, s
   expect(again.body).toHaveLength(DEMO_LISTINGS.length)
   const kept = await buyer.get<Order>(`/api/orders/${order.id}`)
   expect(kept.status).toBe(200)
-  expect(kept.body.status).toBe('created')
+  expect(['created', 'awaiting:payment']).toContain(kept.body.status) // still open: held, not paid
   expect((await buyer.request('DELETE', `/api/orders/${order.id}`)).status).toBe(204)
   // The events still flow after the restart: the cancellation frees the ticket.
   await eventually(async () => {

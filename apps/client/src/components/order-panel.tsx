@@ -135,7 +135,8 @@ export function OrderPanel({ initialOrder, serverNow, stripeKey }: Props) {
 
   const busy = phase !== 'idle'
   const price = formatMoney(order.ticket.price, order.ticket.currency)
-  const canPay = order.status === 'created' && !expired
+  // Open (`created`, or `awaiting:payment` once tickets confirmed the hold) and not run out: payable.
+  const canPay = active && !expired
 
   return (
     <div className={`order-panel${active ? ' order-panel-active' : ''}`}>
@@ -177,9 +178,6 @@ export function OrderPanel({ initialOrder, serverNow, stripeKey }: Props) {
         <section className="card" aria-labelledby="pay-heading">
           <h2 id="pay-heading">Pay for your ticket</h2>
           <FormAlert messages={errors} />
-          {!canPay && !expired && order.status === 'awaiting:payment' && (
-            <p className="muted">A payment for this order is being processed.</p>
-          )}
           {stripeKey ? (
             <StripeCardForm
               publishableKey={stripeKey}
@@ -217,7 +215,7 @@ export function OrderPanel({ initialOrder, serverNow, stripeKey }: Props) {
               type="button"
               className="button button-danger-ghost"
               onClick={() => void cancel()}
-              disabled={busy || order.status !== 'created'}
+              disabled={busy || !active}
             >
               {phase === 'cancelling' ? 'Cancelling…' : 'Cancel order'}
             </button>

@@ -37,7 +37,7 @@ export function formatCountdown(totalSeconds: number): string {
 
 export const ORDER_STATUS_LABEL: Record<OrderStatus, string> = {
   created: 'Awaiting payment',
-  'awaiting:payment': 'Payment in progress',
+  'awaiting:payment': 'Awaiting payment',
   complete: 'Paid',
   cancelled: 'Cancelled',
 }

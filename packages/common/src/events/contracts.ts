@@ -35,6 +35,7 @@ export const eventSchemas = {
 
   'ticket.created': TicketState,
   'ticket.updated': TicketState,
+  'ticket.reservation-confirmed': Type.Object({ ticketId: Id, orderId: Id }),
   'ticket.reservation-refused': Type.Object({ ticketId: Id, orderId: Id, reason: Type.String() }),
 
   'order.created': Type.Object({
@@ -100,6 +101,7 @@ export const subscriptions = {
   orders: [
     'ticket.created',
     'ticket.updated',
+    'ticket.reservation-confirmed',
     'ticket.reservation-refused',
     'expiration.completed',
     'payment.created',

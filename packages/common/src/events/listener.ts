@@ -40,7 +40,7 @@ export interface EventListenersOptions<DB extends EventTables> {
   concurrency?: number
   /**
    * How many deliveries a failing handler gets before its message is dead-lettered (default 10, about half a
-   * minute of backoff); a RetryLaterError, which waits for another event, gets ten times as many.
+   * minute of backoff); a RetryLaterError, which waits for another event, gets forty times as many.
    */
   retryBudget?: number
   onHandled?: (event: HandledEvent) => void
@@ -53,8 +53,11 @@ export interface EventListenersOptions<DB extends EventTables> {
 
 const PURGE_PROCESSED_EVERY_MS = 3_600_000
 
-/** A handler waiting for another event (RetryLaterError) is given this many times the retry budget. */
-const RETRY_LATER_BUDGET_FACTOR = 10
+/**
+ * A handler waiting for another event (RetryLaterError) is given this many times the retry budget: about an
+ * hour of redeliveries at the longest backoff, longer than any hold a payment may wait out.
+ */
+const RETRY_LATER_BUDGET_FACTOR = 40
 
 /** How long one pull waits for messages; the heartbeats that reveal a lost consumer come at half of it. */
 const PULL_EXPIRES_MS = 5_000

@@ -2,10 +2,11 @@
  * The order's life, in one place. Routes, listeners and the sweeper ask here which orders are open and
  * whether a move is allowed; nothing else decides it.
  *
- *   created ──▶ awaiting:payment   tickets confirmed the hold (the status exists; nothing enters it yet)
- *   created, awaiting:payment ──▶ complete    a payment arrived while the order was open
+ *   created ──▶ awaiting:payment   tickets confirmed the hold (ticket.reservation-confirmed)
+ *   awaiting:payment ──▶ complete             a payment arrived while the hold was confirmed and running
  *   created, awaiting:payment ──▶ cancelled   the buyer, the expiry or a refused reservation ended it
  *
+ * A payment for an order still `created` waits for tickets' answer: a paid order is always a held ticket.
  * complete and cancelled are final. The unique index orders_one_active_per_ticket counts every status but
  * cancelled, so a ticket has at most one order that is open or complete.
  */
@@ -14,7 +15,7 @@ export type OrderStatus = 'created' | 'awaiting:payment' | 'cancelled' | 'comple
 export type CancelReason = 'user' | 'expired' | 'ticket_changed' | 'payment_refused'
 
 const NEXT: Record<OrderStatus, readonly OrderStatus[]> = {
-  created: ['awaiting:payment', 'complete', 'cancelled'],
+  created: ['awaiting:payment', 'cancelled'],
   'awaiting:payment': ['complete', 'cancelled'],
   complete: [],
   cancelled: [],

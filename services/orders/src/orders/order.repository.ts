@@ -56,6 +56,14 @@ export async function listOrdersOf(db: Kysely<Database>, userId: string, page: P
   return newestFirst(db.selectFrom('orders').selectAll().where('user_id', '=', userId), page).execute()
 }
 
+/**
+ * Marks the order's hold confirmed by tickets. Not a new version: nothing another service keeps of the order
+ * changes, and their replicas apply versions without gaps.
+ */
+export async function markHoldConfirmed(db: Kysely<Database>, id: string): Promise<void> {
+  await db.updateTable('orders').set({ status: 'awaiting:payment' }).where('id', '=', id).execute()
+}
+
 /** The order, locked, with how long its hold still runs by the database's clock (negative once over). */
 export async function findOrderWithHoldLeft(
   db: Kysely<Database>,

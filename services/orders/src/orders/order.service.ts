@@ -17,6 +17,7 @@ import { NotYoursError, OrderCompleteError, TicketAlreadyReservedError } from '.
 import {
   findOrder,
   findOrderWithHoldLeft,
+  markHoldConfirmed,
   insertOrderForTicket,
   listOrdersOf,
   setStatus,
@@ -146,17 +147,30 @@ export async function expireOrder(trx: Kysely<Database>, orderId: string): Promi
 /** How early a timer may fire and still be retried rather than left to the sweeper. */
 const EARLY_TIMER_RETRY_MS = 5_000
 
+/** tickets holds the ticket for the order: from now on a payment completes it. */
+export async function confirmReservation(trx: Kysely<Database>, orderId: string): Promise<void> {
+  const order = await findOrder(trx, orderId, true)
+  if (order && canMove(order.status, 'awaiting:payment')) await markHoldConfirmed(trx, order.id)
+}
+
 /**
- * A charge succeeded. It completes the order only while the order is open; a payment that lost the race
- * against expiry or cancellation, or a second payment, is refused (order.payment-refused), and payments
- * refunds it.
+ * A charge succeeded. It completes the order only once tickets has confirmed the hold and while the order is
+ * open: a paid order is always a held ticket. A payment that came before the confirmation waits for it (the
+ * buyer was answered 201 already); one for an order that is over (expired, cancelled, its reservation
+ * refused, or paid already) is refused (order.payment-refused), and payments refunds it.
  */
 export async function applyPayment(
   trx: Kysely<Database>,
   payment: EventData<'payment.created'>,
 ): Promise<void> {
-  const order = await findOrder(trx, payment.orderId, true)
-  if (order && canMove(order.status, 'complete')) {
+  const order = await findOrderWithHoldLeft(trx, payment.orderId)
+  if (order?.status === 'created') {
+    if (order.hold_left_ms > 0) {
+      throw new RetryLaterError(`order ${order.id} is paid but its hold is not confirmed yet`)
+    }
+    // No confirmation came within the hold: the order is over, and so is this payment.
+    await cancelOpenOrder(trx, order, 'expired')
+  } else if (order && canMove(order.status, 'complete')) {
     const completed = await setStatus(trx, order, 'complete')
     await writeEvent(trx, 'order.completed', {
       id: completed.id,

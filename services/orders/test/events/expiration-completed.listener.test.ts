@@ -76,6 +76,6 @@ describe('an expiration.completed that comes early', () => {
         .executeTakeFirst()
       expect(handled).toBeDefined()
     })
-    expect(await orders.statusOf(order.id)).toEqual({ status: 'created', cancel_reason: null })
+    expect(await orders.statusOf(order.id)).toEqual({ status: 'awaiting:payment', cancel_reason: null })
   })
 })

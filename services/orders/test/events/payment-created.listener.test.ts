@@ -47,4 +47,57 @@ describe('payment.created', () => {
     )
     expect((await orders.statusOf(late.order.id)).status).toBe('cancelled')
   })
+
+  it('waits for tickets to confirm the hold: a payment before the confirmation completes the order only after it', async () => {
+    const { ticket, order } = await orders.placeOrder({ confirmed: false })
+    const payment = {
+      id: randomUUID(),
+      orderId: order.id,
+      amount: 2500,
+      currency: 'USD',
+      gatewayChargeId: 'ch_early',
+    }
+    await orders.publish(newEvent('payment.created', payment, '/payments'))
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect((await orders.statusOf(order.id)).status).toBe('created')
+
+    await orders.publish(
+      newEvent('ticket.reservation-confirmed', { ticketId: ticket.id, orderId: order.id }, '/tickets'),
+    )
+    await vi.waitFor(async () => expect((await orders.statusOf(order.id)).status).toBe('complete'), {
+      timeout: 10_000,
+    })
+  })
+
+  it('a payment whose reservation tickets then refuses never completes the order: it is cancelled and refunded', async () => {
+    const { ticket, order } = await orders.placeOrder({ confirmed: false })
+    const payment = {
+      id: randomUUID(),
+      orderId: order.id,
+      amount: 2500,
+      currency: 'USD',
+      gatewayChargeId: 'ch_lost',
+    }
+    await orders.publish(newEvent('payment.created', payment, '/payments'))
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    await orders.publish(
+      newEvent(
+        'ticket.reservation-refused',
+        { ticketId: ticket.id, orderId: order.id, reason: 'price_changed' },
+        '/tickets',
+      ),
+    )
+    await vi.waitFor(
+      async () =>
+        expect(await orders.outbox('order.payment-refused')).toContainEqual({
+          orderId: order.id,
+          paymentId: payment.id,
+        }),
+      { timeout: 10_000 },
+    )
+    expect(await orders.statusOf(order.id)).toEqual({ status: 'cancelled', cancel_reason: 'ticket_changed' })
+    expect(await orders.outbox('order.completed')).not.toContainEqual(
+      expect.objectContaining({ id: order.id }),
+    )
+  })
 })

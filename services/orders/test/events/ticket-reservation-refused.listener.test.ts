@@ -8,7 +8,7 @@ describe('ticket.reservation-refused', () => {
   afterAll(() => orders.close())
 
   it('ticket.reservation-refused cancels the order with reason ticket_changed', async () => {
-    const { ticket, order } = await orders.placeOrder()
+    const { ticket, order } = await orders.placeOrder({ confirmed: false })
     await orders.publish(
       newEvent(
         'ticket.reservation-refused',

@@ -108,6 +108,7 @@ describe('a buyer’s orders', () => {
   it('DELETE /:id of a complete order is 400', async () => {
     const buyer = await orders.buyer()
     const mine = await order(buyer.cookies)
+    await orders.confirmHold(mine)
     await orders.publish(
       newEvent(
         'payment.created',

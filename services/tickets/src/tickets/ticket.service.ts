@@ -95,7 +95,8 @@ export async function updateTicket(
 /**
  * An order was placed: hold its ticket for it, at the price the buyer saw. Runs in the listener's
  * transaction with the ticket row locked, so an edit or another order's event for the same ticket waits.
- * A price that changed under the buyer is refused (ticket.reservation-refused; orders cancels the order).
+ * The hold is confirmed to orders (ticket.reservation-confirmed); a price that changed under the buyer is
+ * refused instead (ticket.reservation-refused; orders cancels the order).
  */
 export async function reserveTicketForOrder(
   trx: Kysely<Database>,
@@ -122,6 +123,8 @@ export async function reserveTicketForOrder(
     return 'refused'
   }
   await announce(trx, 'ticket.updated', await saveTicket(trx, ticket.id, { order_id: order.id }))
+  // orders completes the order on its payment only after this: a paid order is always a held ticket.
+  await writeEvent(trx, 'ticket.reservation-confirmed', { ticketId: ticket.id, orderId: order.id })
   return 'reserved'
 }
 

@@ -11,7 +11,7 @@ describe('on order.created', () => {
   })
   afterAll(() => tickets.close())
 
-  it('reserves the ticket for the order: orderId set, one version up, ticket.updated announced', async () => {
+  it('reserves the ticket for the order: orderId set, one version up, ticket.updated and the confirmation announced', async () => {
     const ticket = await tickets.createTicket(seller, { title: 'Opera', price: 19.99 })
     const order = orderCreated(ticket)
     await tickets.publish(order)
@@ -29,6 +29,10 @@ describe('on order.created', () => {
         orderId: order.data.id,
       },
     ])
+    expect(await tickets.outbox('ticket.reservation-confirmed')).toContainEqual({
+      ticketId: ticket.id,
+      orderId: order.data.id,
+    })
   })
 
   it('refuses an order at a price the seller has since changed, and leaves the ticket for sale', async () => {
