@@ -48,17 +48,23 @@ describe('payment.created', () => {
     expect((await orders.statusOf(late.order.id)).status).toBe('cancelled')
   })
 
-  it('waits for tickets to confirm the hold: a payment before the confirmation completes the order only after it', async () => {
+  /** An order paid before tickets has confirmed or refused its hold, the payment given a moment to arrive. */
+  async function paidBeforeTicketsAnswered() {
     const { ticket, order } = await orders.placeOrder({ confirmed: false })
     const payment = {
       id: randomUUID(),
       orderId: order.id,
       amount: 2500,
       currency: 'USD',
-      gatewayChargeId: 'ch_early',
+      gatewayChargeId: 'ch',
     }
     await orders.publish(newEvent('payment.created', payment, '/payments'))
     await new Promise((resolve) => setTimeout(resolve, 300))
+    return { ticket, order, payment }
+  }
+
+  it('waits for tickets to confirm the hold: a payment before the confirmation completes the order only after it', async () => {
+    const { ticket, order } = await paidBeforeTicketsAnswered()
     expect((await orders.statusOf(order.id)).status).toBe('created')
 
     await orders.publish(
@@ -70,16 +76,7 @@ describe('payment.created', () => {
   })
 
   it('a payment whose reservation tickets then refuses never completes the order: it is cancelled and refunded', async () => {
-    const { ticket, order } = await orders.placeOrder({ confirmed: false })
-    const payment = {
-      id: randomUUID(),
-      orderId: order.id,
-      amount: 2500,
-      currency: 'USD',
-      gatewayChargeId: 'ch_lost',
-    }
-    await orders.publish(newEvent('payment.created', payment, '/payments'))
-    await new Promise((resolve) => setTimeout(resolve, 300))
+    const { ticket, order, payment } = await paidBeforeTicketsAnswered()
     await orders.publish(
       newEvent(
         'ticket.reservation-refused',
