@@ -8,6 +8,7 @@ import type { Config } from './config.js'
 import type { Database } from './db/schema.js'
 import type { PaymentGateway } from './gateways/payment-gateway.js'
 import { paymentRoutes } from './payments/payment.routes.js'
+import { webhookRoutes } from './payments/webhook.routes.js'
 
 export interface AppDependencies extends ServiceDependencies<Database> {
   config: Config
@@ -18,9 +19,8 @@ export interface AppDependencies extends ServiceDependencies<Database> {
 /** The payments service as a Fastify instance that never listens: main.ts listens, tests inject. */
 export async function buildApp(deps: AppDependencies): Promise<ServiceInstance> {
   const app = await buildServiceApp('payments', deps)
-  await app.register(paymentRoutes, {
-    prefix: '/api/payments',
-    ctx: { db: deps.db, config: deps.config, gateway: deps.gateway },
-  })
+  const ctx = { db: deps.db, config: deps.config, gateway: deps.gateway }
+  await app.register(webhookRoutes, { prefix: '/api/payments/webhooks', ctx })
+  await app.register(paymentRoutes, { prefix: '/api/payments', ctx })
   return app
 }

@@ -11,6 +11,19 @@ export const configSchema = Type.Object({
   PAYMENT_GATEWAY: Type.Union([Type.Literal('sandbox'), Type.Literal('stripe')], { default: 'sandbox' }),
   /** Stripe's secret API key; required with PAYMENT_GATEWAY=stripe. */
   STRIPE_SECRET_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  /** Verifies Stripe's webhook events (`whsec_…`); without it POST /api/payments/webhooks/stripe answers 404. */
+  STRIPE_WEBHOOK_SECRET: Type.Optional(Type.String({ minLength: 1 })),
+  /** How often the reconciler looks for gateway calls owed and attempts with no known outcome. */
+  RECONCILE_INTERVAL_MS: Type.Integer({ minimum: 50, default: 1000 }),
+  /**
+   * When a pending attempt is looked up at the gateway: well after its request must have ended (the Stripe
+   * client's timeout times its retries), so the reconciler never races a buyer's own request.
+   */
+  RECONCILE_PENDING_AFTER_SECONDS: Type.Integer({ minimum: 1, default: 60 }),
+  /** How often an attempt waiting for 3-D Secure is looked up, in case the buyer finished it without telling us. */
+  RECONCILE_ACTION_AFTER_SECONDS: Type.Integer({ minimum: 1, default: 10 }),
+  /** How long a failed gateway call waits before it is tried again; also the lease on an attempt being worked. */
+  RECONCILE_RETRY_SECONDS: Type.Integer({ minimum: 1, default: 15 }),
   /** The sandbox takes no money: in production it runs only when this says so (a staging site, say). */
   ALLOW_SANDBOX_IN_PRODUCTION: Type.Boolean({ default: false }),
 })

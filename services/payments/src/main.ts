@@ -8,10 +8,10 @@ import { startWorkers } from './workers.js'
 
 runService(async () => {
   const config = readConfig()
-  const gateway = createGateway(config)
   const deps = await openServiceDependencies<Database>({ service: 'payments', config, migrationsFolder })
+  const gateway = createGateway(config, deps.db)
   const app = await buildApp({ config, gateway, ...deps })
-  startWorkers(app, { gateway, ...deps })
+  startWorkers(app, { gateway, config, ...deps })
   await app.listen({ port: config.PORT, host: config.HOST })
   return app
 })

@@ -6,22 +6,25 @@ import { onOrderCompleted } from './events/order-completed.listener.js'
 import { onOrderCreated } from './events/order-created.listener.js'
 import { onOrderPaymentRefused } from './events/order-payment-refused.listener.js'
 import type { PaymentGateway } from './gateways/payment-gateway.js'
+import type { Config } from './config.js'
+import { paymentReconciler } from './payments/payment-reconciler.js'
 
 /**
- * What runs beside the HTTP routes: the outbox relay and the listeners. main.ts, the tests and the
+ * What runs beside the HTTP routes: the outbox relay, the listeners and the reconciler. main.ts, the tests and the
  * integration harness all start them here; closing the app stops them first.
  */
 export function startWorkers(
   app: ServiceInstance,
-  deps: { db: Kysely<Database>; bus: Bus; gateway: PaymentGateway },
+  deps: { db: Kysely<Database>; bus: Bus; gateway: PaymentGateway; config: Config },
 ) {
   const listeners = new EventListeners({ bus: deps.bus, db: deps.db, logger: app.log })
     .on('order.created', onOrderCreated)
     .on('order.cancelled', onOrderCancelled)
     .on('order.completed', onOrderCompleted)
-    .on('order.payment-refused', onOrderPaymentRefused(deps.gateway))
+    .on('order.payment-refused', onOrderPaymentRefused)
   return {
     relay: startWorker(app, 'outbox-relay', new OutboxRelay({ db: deps.db, bus: deps.bus, logger: app.log })),
     listeners: startWorker(app, 'listeners', listeners),
+    reconciler: startWorker(app, 'reconciler', paymentReconciler(deps, app.log)),
   }
 }

@@ -1,4 +1,5 @@
 import { ConfigError } from '@ticketing/common'
+import type { Kysely } from 'kysely'
 import { describe, expect, it } from 'vitest'
 import { readConfig } from '../src/config.js'
 import { createGateway } from '../src/gateways/create-gateway.js'
@@ -9,9 +10,10 @@ describe('choosing the payment gateway', () => {
   const env = { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/payments' }
 
   it('is the sandbox unless PAYMENT_GATEWAY says stripe', () => {
-    expect(createGateway(readConfig(env))).toBeInstanceOf(SandboxGateway)
+    const db = {} as Kysely<never> // neither gateway touches its database until it is used
+    expect(createGateway(readConfig(env), db)).toBeInstanceOf(SandboxGateway)
     const stripe = readConfig({ ...env, PAYMENT_GATEWAY: 'stripe', STRIPE_SECRET_KEY: 'sk_test_x' })
-    expect(createGateway(stripe)).toBeInstanceOf(StripeGateway)
+    expect(createGateway(stripe, db)).toBeInstanceOf(StripeGateway)
   })
 
   it('refuses to start with Stripe but no secret key', () => {

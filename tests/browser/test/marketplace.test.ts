@@ -199,6 +199,33 @@ describe('the marketplace in a browser', { timeout: 120_000 }, () => {
     )
   })
 
+  test('a card that needs 3-D Secure asks the buyer to confirm with their bank, then completes the order', async () => {
+    const title = `Chamber music ${stack.namespace}`
+    const ticketId = await listedTicket(title, 38)
+    const buyer = await person({ width: 390, height: 844 })
+    await signUp(buyer)
+    await buyer.goto(`/tickets/${ticketId}`)
+    await buyer.getByRole('button', { name: /^Buy for/ }).click()
+    await buyer.waitForURL(/\/orders\/[0-9a-f-]{36}$/)
+    await buyer.getByLabel(/Card with 3-D Secure/).check()
+    await buyer.getByRole('button', { name: /^Pay / }).click()
+    const challenge = buyer.getByRole('dialog', { name: /confirm this payment/i })
+    await expect.poll(() => challenge.isVisible(), { timeout: 15_000 }).toBe(true)
+    await shoot(buyer, 'order-3ds-phone')
+    await challenge.getByRole('button', { name: /^Confirm / }).click()
+    await expect
+      .poll(
+        () =>
+          buyer
+            .getByText(/the ticket is yours/i)
+            .first()
+            .isVisible(),
+        { timeout: 30_000 },
+      )
+      .toBe(true)
+    await shoot(buyer, 'order-3ds-paid-phone')
+  })
+
   test('an access token that is gone is renewed from the refresh token without the person noticing', async () => {
     const page = await person()
     await signUp(page)

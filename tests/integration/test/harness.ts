@@ -156,11 +156,15 @@ async function startExpiration(buses: TestBuses, prefix: string) {
 async function startPayments(buses: TestBuses, keys: JwtKeys, databases: TestDatabase[]) {
   const database = await createTestDatabase('it_payments', { migrations: paymentsMigrations })
   databases.push(database)
-  const config = readPaymentsConfig({ DATABASE_URL: database.url, EVENTS_NAMESPACE: buses.namespace })
+  const config = readPaymentsConfig({
+    DATABASE_URL: database.url,
+    EVENTS_NAMESPACE: buses.namespace,
+    RECONCILE_INTERVAL_MS: '100',
+  })
   const bus = await buses.connect('payments')
   const db = createDb<PaymentsDatabase>(database.url, { max: 20 })
-  const gateway = new SandboxGateway()
+  const gateway = new SandboxGateway(db)
   const app = await buildPayments({ config, db, bus, keys, gateway, logger: false })
-  startPaymentsWorkers(app, { db, bus, gateway })
+  startPaymentsWorkers(app, { db, bus, gateway, config })
   return { app, db }
 }

@@ -5,8 +5,8 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.
 
 /**
  * DESIGN §1.3 where it is hardest: the buyer pays right around the moment the hold runs out. Whatever wins,
- * the end is one of two: complete with one kept charge and the ticket held, or cancelled with every charge
- * refunded and the ticket free.
+ * the end is one of two: complete with the authorisation captured and the ticket held, or cancelled with every
+ * authorisation released (voided) and the ticket free.
  */
 describe('a payment racing the expiry of its order', () => {
   let market: Marketplace
@@ -42,7 +42,7 @@ describe('a payment racing the expiry of its order', () => {
     return { ticket, order, buyer, paymentStatus: paid.statusCode }
   }
 
-  it('ends complete with one kept charge, or cancelled with the charge refunded — never in between', async () => {
+  it('ends complete with one captured payment, or cancelled with the authorisation released — never in between', async () => {
     // The outer offsets leave room for a loaded machine: a second early must complete, 400 ms late must not.
     const offsets = [-1000, -100, -60, -30, -10, 0, 10, 30, 60, 100, 400, -20]
     const races = await Promise.all(offsets.map((offset) => raceOnce(offset)))
@@ -58,15 +58,22 @@ describe('a payment racing the expiry of its order', () => {
           expect(['complete', 'cancelled']).toContain(final.status)
           const charges = await market
             .payments!.db.selectFrom('payments')
+            .select(['status', 'settle'])
+            .where('order_id', '=', order.id)
+            .execute()
+          const intents = await market
+            .payments!.db.selectFrom('sandbox_intents')
             .select('status')
             .where('order_id', '=', order.id)
             .execute()
           const held = (await market.tickets.inject({ url: `/api/tickets/${ticket.id}` })).json<Ticket>()
           if (final.status === 'complete') {
-            expect(charges).toEqual([{ status: 'succeeded' }])
+            expect(charges).toEqual([{ status: 'captured', settle: null }])
+            expect(intents).toEqual([{ status: 'captured' }])
             expect(held.orderId).toBe(order.id)
           } else {
-            expect(charges.every((charge) => charge.status === 'refunded')).toBe(true)
+            expect(charges.every((charge) => charge.status === 'voided' && !charge.settle)).toBe(true)
+            expect(intents.every((intent) => intent.status === 'voided')).toBe(true)
             expect(held.orderId).toBeUndefined()
           }
           outcomes.add(`${final.status}${charges.length ? ' after a charge' : ''}`)

@@ -11,7 +11,7 @@ import {
   ORDER_STATUS_LABEL,
   ORDER_STATUS_TONE,
 } from '../lib/format'
-import type { ApiErrorItem, Order } from '../lib/types'
+import type { ApiErrorItem, Order, Payment } from '../lib/types'
 import { FormAlert } from './form-parts'
 
 // Stripe's script is loaded only when a publishable key is configured, and only on this page.
@@ -28,11 +28,16 @@ const TEST_CARDS = [
     label: 'Insufficient funds',
     note: 'declined for lack of funds',
   },
+  {
+    token: 'tok_threeDSecure2Required',
+    label: 'Card with 3-D Secure',
+    note: 'your bank asks you to confirm the payment',
+  },
 ] as const
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-type Phase = 'idle' | 'paying' | 'confirming' | 'cancelling'
+type Phase = 'idle' | 'paying' | 'authenticating' | 'confirming' | 'cancelling'
 
 interface Props {
   initialOrder: Order
@@ -48,6 +53,8 @@ export function OrderPanel({ initialOrder, serverNow, stripeKey }: Props) {
   const [errors, setErrors] = useState<string[]>([])
   const [notice, setNotice] = useState('')
   const [card, setCard] = useState<string>(TEST_CARDS[0].token)
+  // A sandbox attempt waiting for the buyer's answer to the stand-in for their bank's 3-D Secure page.
+  const [challenge, setChallenge] = useState<Payment | undefined>()
   const [now, setNow] = useState(serverNow)
   const clockOffset = useRef(0)
 
@@ -95,24 +102,71 @@ export function OrderPanel({ initialOrder, serverNow, stripeKey }: Props) {
     setPhase('paying')
     setErrors([])
     setNotice('')
-    const result = await apiFetch<{ id: string }>('/api/payments', {
+    const result = await apiFetch<Payment>('/api/payments', {
       method: 'POST',
       body: { orderId: order.id, token },
     })
-    if (!result.ok) {
-      setPhase('idle')
-      setErrors(paymentMessages(result.status, result.errors))
-      void reload()
+    if (!result.ok) return fail(result.status, result.errors)
+    if (result.data.status !== 'requires_action') return finish(result.data)
+    setPhase('authenticating')
+    if (!stripeKey) {
+      setChallenge(result.data) // answered by the sandbox's dialog below
       return
     }
+    // Stripe.js shows the bank's page; its outcome reaches payments through Stripe, which we then ask.
+    const { loadStripe } = await import('@stripe/stripe-js/pure')
+    const stripe = await loadStripe(stripeKey).catch(() => null)
+    const outcome = stripe && (await stripe.handleNextAction({ clientSecret: result.data.clientSecret! }))
+    if (!outcome || outcome.error) {
+      return fail(402, [{ message: outcome?.error?.message ?? 'Your bank could not confirm the payment' }])
+    }
+    await completeAction(result.data)
+  }
+
+  /** The buyer answered their bank: payments learns the outcome now. */
+  async function completeAction(payment: Payment) {
+    setChallenge(undefined)
+    setPhase('paying')
+    const result = await apiFetch<Payment>(`/api/payments/${payment.id}/complete-action`, { method: 'POST' })
+    if (!result.ok) return fail(result.status, result.errors)
+    await finish(result.data)
+  }
+
+  function fail(status: number, messages: ApiErrorItem[]) {
+    setPhase('idle')
+    setChallenge(undefined)
+    setErrors(paymentMessages(status, messages))
+    void reload()
+  }
+
+  /** The card is authorised (or its outcome is on its way): the order completes once orders accepts it. */
+  async function finish(payment: Payment) {
     setPhase('confirming')
+    if (payment.status === 'pending') {
+      // The card processor did not answer in time; payments finds out and settles it within a minute or so.
+      setNotice('Your bank is taking a moment to answer. Waiting for it…')
+      const known = await settlePayment(payment, 120)
+      if (known?.status === 'declined' || known?.status === 'voided') {
+        return fail(402, [{ message: 'Your card was declined' }])
+      }
+    }
     setNotice('Payment accepted. Confirming your order…')
     const settled = await settle((o) => o.status === 'complete' || o.status === 'cancelled', 30)
     setPhase('idle')
     if (settled?.status === 'complete') setNotice('Payment complete. The ticket is yours!')
     else if (settled?.status === 'cancelled')
-      setNotice('The hold ran out while paying, so the order was cancelled and your payment refunded.')
+      setNotice('The hold ran out while paying, so the order was cancelled and nothing was charged.')
     else setNotice('Payment accepted. Your order will show as paid in a moment; refresh to check.')
+  }
+
+  async function settlePayment(payment: Payment, seconds: number): Promise<Payment | undefined> {
+    const until = Date.now() + seconds * 1000
+    while (Date.now() < until) {
+      const latest = await apiFetch<Payment>(`/api/payments/${payment.id}`)
+      if (latest.ok && latest.data.status !== 'pending') return latest.data
+      await sleep(2000)
+    }
+    return undefined
   }
 
   async function cancel() {
@@ -206,9 +260,37 @@ export function OrderPanel({ initialOrder, serverNow, stripeKey }: Props) {
                 ))}
               </fieldset>
               <button type="submit" className="button button-primary button-large" disabled={!canPay || busy}>
-                {phase === 'paying' || phase === 'confirming' ? 'Paying…' : `Pay ${price}`}
+                {phase === 'authenticating'
+                  ? 'Waiting for your bank…'
+                  : phase === 'paying' || phase === 'confirming'
+                    ? 'Paying…'
+                    : `Pay ${price}`}
               </button>
             </form>
+          )}
+          {challenge && (
+            <div className="card challenge" role="dialog" aria-labelledby="challenge-heading">
+              <h3 id="challenge-heading">Your bank asks you to confirm this payment</h3>
+              <p className="field-hint">
+                Development sandbox: this stands in for your bank&rsquo;s 3-D Secure page.
+              </p>
+              <div className="challenge-actions">
+                <button
+                  type="button"
+                  className="button button-primary"
+                  onClick={() => void completeAction(challenge)}
+                >
+                  Confirm {price}
+                </button>
+                <button
+                  type="button"
+                  className="button button-ghost"
+                  onClick={() => fail(402, [{ message: 'You did not confirm the payment with your bank' }])}
+                >
+                  Not now
+                </button>
+              </div>
+            </div>
           )}
           <div className="cancel-row">
             <button

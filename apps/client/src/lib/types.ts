@@ -41,3 +41,13 @@ export interface UserSummary {
   bannedAt: string | null
   banReason: string | null
 }
+
+/** A payment attempt as payments answers it (DESIGN §3). */
+export interface Payment {
+  id: string
+  orderId: string
+  status: 'pending' | 'requires_action' | 'authorized' | 'captured' | 'declined' | 'voided' | 'refunded'
+  /** With requires_action: what Stripe.js needs to finish 3-D Secure. */
+  clientSecret?: string
+  declineReason?: string
+}

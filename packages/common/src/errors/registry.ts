@@ -45,11 +45,20 @@ export const errorRegistry = {
   ORDER_CANCELLED: { status: 400, message: 'This order was cancelled' },
   ORDER_EXPIRED: { status: 400, message: 'This order has expired' },
   ORDER_ALREADY_PAID: { status: 400, message: 'This order has already been paid' },
+  PAYMENT_IN_PROGRESS: {
+    status: 409,
+    message: 'A payment for this order is already in progress; it completes or is released within minutes',
+  },
   PAYMENT_DECLINED: { status: 402, message: 'Your card was declined' },
+  WEBHOOK_SIGNATURE_INVALID: { status: 400, message: 'The webhook signature does not match' },
 
   // Ours
   INTERNAL: { status: 500, message: 'Something went wrong on our side' },
   NOT_READY: { status: 503, message: 'The service is not ready' },
+  PAYMENT_GATEWAY_UNAVAILABLE: {
+    status: 503,
+    message: 'The card processor is not answering; nothing was charged. Please try again in a moment',
+  },
   UPSTREAM_UNAVAILABLE: { status: 503, message: 'This part of the site is not answering; try again shortly' },
   UPSTREAM_TIMEOUT: { status: 504, message: 'This part of the site took too long to answer; try again' },
 } as const satisfies Record<string, ErrorSpec>

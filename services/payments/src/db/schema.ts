@@ -1,8 +1,10 @@
 import type { EventTables } from '@ticketing/common'
+import type { SandboxLedger } from '../gateways/sandbox-gateway.js'
 import type { OrderReplicaTable } from '../orders/order-replica.table.js'
-import type { PaymentTable } from '../payments/payment.table.js'
+import type { PaymentTable, WebhookEventTable } from '../payments/payment.table.js'
 
-export interface Database extends EventTables {
+export interface Database extends EventTables, SandboxLedger {
   order_replicas: OrderReplicaTable
   payments: PaymentTable
+  webhook_events: WebhookEventTable
 }

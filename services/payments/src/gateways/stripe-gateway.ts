@@ -1,9 +1,10 @@
 import Stripe from 'stripe'
 import {
   CardDeclinedError,
-  type ChargeRequest,
+  type Intent,
+  type IntentStatus,
+  type OpenRequest,
   type PaymentGateway,
-  type RefundRequest,
 } from './payment-gateway.js'
 
 export interface StripeGatewayOptions {
@@ -19,7 +20,11 @@ export interface StripeGatewayOptions {
   timeoutMs?: number
 }
 
-/** Charges through Stripe PaymentIntents, confirmed at once with the card token as the payment method. */
+/**
+ * PaymentIntents with manual capture: opened with the attempt's ids in its metadata, confirmed with the card
+ * (authorised, or asking for 3-D Secure), captured once orders completes the order, cancelled otherwise.
+ * Every call carries an idempotency key derived from our payment id.
+ */
 export class StripeGateway implements PaymentGateway {
   readonly #stripe: Stripe
 
@@ -33,34 +38,121 @@ export class StripeGateway implements PaymentGateway {
     })
   }
 
-  async charge(request: ChargeRequest): Promise<{ chargeId: string }> {
+  /** Webhook events, verified with the endpoint's signing secret; throws when the signature does not match. */
+  verifyWebhook(payload: Buffer, signature: string, secret: string): Stripe.Event {
+    return this.#stripe.webhooks.constructEvent(payload, signature, secret)
+  }
+
+  async open(request: OpenRequest): Promise<{ intentId: string }> {
+    const intent = await this.#stripe.paymentIntents.create(
+      {
+        amount: request.amount,
+        currency: request.currency.toLowerCase(),
+        capture_method: 'manual',
+        // Renamed from payment_method_types in the API version this SDK pins.
+        allowed_payment_method_types: ['card'],
+        metadata: { orderId: request.orderId, paymentId: request.paymentId },
+      },
+      { idempotencyKey: `open-${request.paymentId}` },
+    )
+    return { intentId: intent.id }
+  }
+
+  async authorize(intentId: string, request: { paymentId: string; token: string }): Promise<Intent> {
     try {
-      const intent = await this.#stripe.paymentIntents.create(
-        {
-          amount: request.amount,
-          currency: request.currency.toLowerCase(),
-          payment_method: request.token,
-          // Renamed from payment_method_types in the API version this SDK pins.
-          allowed_payment_method_types: ['card'],
-          confirm: true,
-          metadata: { orderId: request.orderId, paymentId: request.paymentId },
-        },
-        { idempotencyKey: `charge-${request.paymentId}` },
+      const intent = await this.#stripe.paymentIntents.confirm(
+        intentId,
+        { payment_method: request.token, use_stripe_sdk: true },
+        { idempotencyKey: `authorize-${request.paymentId}` },
       )
-      // Anything but succeeded (a card asking for 3-D Secure, say) cannot be completed here: nothing was taken.
-      if (intent.status !== 'succeeded') throw new CardDeclinedError(intent.status)
-      return { chargeId: intent.id }
+      const result = toIntent(intent)
+      if (result.status === 'declined') throw new CardDeclinedError(result.declineReason ?? 'card_declined')
+      return result
     } catch (error) {
-      if (error instanceof Stripe.errors.StripeCardError)
-        throw new CardDeclinedError(error.code ?? 'card_error')
+      if (error instanceof Stripe.errors.StripeCardError) {
+        throw new CardDeclinedError(error.decline_code ?? error.code ?? 'card_error')
+      }
       throw error
     }
   }
 
-  async refund(chargeId: string, request: RefundRequest): Promise<void> {
-    await this.#stripe.refunds.create(
-      { payment_intent: chargeId },
-      { idempotencyKey: `refund-${request.paymentId}` },
+  async lookup(intentId: string): Promise<Intent> {
+    return toIntent(await this.#stripe.paymentIntents.retrieve(intentId, { expand: ['latest_charge'] }))
+  }
+
+  /** Stripe.js finished the authentication with the bank: Stripe knows the outcome. */
+  completeAction(intentId: string): Promise<Intent> {
+    return this.lookup(intentId)
+  }
+
+  async capture(intentId: string, request: { paymentId: string }): Promise<void> {
+    await this.#settle(intentId, ['captured', 'refunded'], () =>
+      this.#stripe.paymentIntents.capture(intentId, {}, { idempotencyKey: `capture-${request.paymentId}` }),
     )
+  }
+
+  async void(intentId: string, request: { paymentId: string }): Promise<void> {
+    await this.#settle(intentId, ['voided'], () =>
+      this.#stripe.paymentIntents.cancel(intentId, {}, { idempotencyKey: `void-${request.paymentId}` }),
+    )
+  }
+
+  async refund(intentId: string, request: { paymentId: string }): Promise<void> {
+    await this.#settle(intentId, ['refunded'], () =>
+      this.#stripe.refunds.create(
+        { payment_intent: intentId },
+        { idempotencyKey: `refund-${request.paymentId}` },
+      ),
+    )
+  }
+
+  /**
+   * A call that moves an intent on; if Stripe answers that the intent is not in a state for it, the call may
+   * already have been made (by another instance, or before a crash): fine when the intent is where we wanted.
+   */
+  async #settle(intentId: string, done: IntentStatus[], call: () => Promise<unknown>): Promise<void> {
+    try {
+      await call()
+    } catch (error) {
+      if (!(error instanceof Stripe.errors.StripeInvalidRequestError)) throw error
+      const current = await this.lookup(intentId)
+      if (!done.includes(current.status)) throw error
+    }
+  }
+}
+
+function toIntent(intent: Stripe.PaymentIntent): Intent {
+  const status = intentStatus(intent)
+  return {
+    id: intent.id,
+    status,
+    ...(status === 'requires_action' && intent.client_secret && { clientSecret: intent.client_secret }),
+    ...(status === 'declined' && {
+      declineReason: intent.last_payment_error?.decline_code ?? intent.last_payment_error?.code ?? 'declined',
+    }),
+  }
+}
+
+function intentStatus(intent: Stripe.PaymentIntent): IntentStatus {
+  switch (intent.status) {
+    case 'requires_payment_method':
+      // Back to the start after a refused card or a failed authentication: this attempt is over.
+      return intent.last_payment_error ? 'declined' : 'unconfirmed'
+    case 'requires_confirmation':
+      return 'unconfirmed'
+    case 'requires_action':
+      return 'requires_action'
+    case 'processing':
+      return 'processing'
+    case 'requires_capture':
+      return 'authorized'
+    case 'canceled':
+      return 'voided'
+    case 'succeeded': {
+      const charge = intent.latest_charge
+      return typeof charge === 'object' && charge?.refunded ? 'refunded' : 'captured'
+    }
+    default:
+      return 'processing'
   }
 }

@@ -8,33 +8,50 @@ describe('order.payment-refused', () => {
   beforeAll(async () => (payments = await startPayments()))
   afterAll(() => payments.close())
 
-  it('order.payment-refused refunds the payment, marks it refunded and announces it, once', async () => {
-    const buyer = await payments.buyer()
-    const order = await payments.placeOrder(buyer.id)
-    const { id } = (await payments.pay(order.id, 'tok_visa', buyer.cookies)).json<{ id: string }>()
-    const refused = newEvent('order.payment-refused', { orderId: order.id, paymentId: id }, '/orders')
+  async function refuse(orderId: string, paymentId: string) {
+    const refused = newEvent('order.payment-refused', { orderId, paymentId }, '/orders')
     const again = { ...refused, id: randomUUID() } // a second refusal JetStream cannot recognise as a duplicate
     await payments.publish(refused)
     await payments.publish(again)
+  }
 
-    await vi.waitFor(async () => {
-      const handled = await payments.db
-        .selectFrom('processed_events')
-        .select('event_id')
-        .where('event_id', 'in', [refused.id, again.id])
-        .execute()
-      expect(handled).toHaveLength(2)
-    })
-    const row = await payments.db
-      .selectFrom('payments')
-      .select(['status', 'gateway_charge_id'])
-      .where('id', '=', id)
-      .executeTakeFirstOrThrow()
-    expect(row.status).toBe('refunded')
-    expect(payments.chargesFor(order.id)).toEqual({
-      made: [row.gateway_charge_id],
-      refunded: [row.gateway_charge_id],
-    })
-    expect(await payments.outbox('payment.refunded')).toEqual([{ id, orderId: order.id }])
+  it('voids an authorisation, so the buyer is never charged, and announces it once', async () => {
+    const buyer = await payments.buyer()
+    const order = await payments.placeOrder(buyer.id)
+    const { id } = (await payments.pay(order.id, 'tok_visa', buyer.cookies)).json<{ id: string }>()
+    await refuse(order.id, id)
+    await payments.settled(order.id, ['voided'])
+    expect((await payments.intentsFor(order.id)).map((intent) => intent.status)).toEqual(['voided'])
+    expect(await payments.outbox('payment.refunded')).toContainEqual({ id, orderId: order.id })
+    expect((await payments.outbox('payment.refunded')).filter((event) => event.id === id)).toHaveLength(1)
+  })
+
+  it('refunds money already taken', async () => {
+    const buyer = await payments.buyer()
+    const order = await payments.placeOrder(buyer.id)
+    const { id } = (await payments.pay(order.id, 'tok_visa', buyer.cookies)).json<{ id: string }>()
+    await payments.completeOrder(order)
+    await payments.settled(order.id, ['captured'])
+    await refuse(order.id, id)
+    await payments.settled(order.id, ['refunded'])
+    expect((await payments.intentsFor(order.id)).map((intent) => intent.status)).toEqual(['refunded'])
+    expect((await payments.outbox('payment.refunded')).filter((event) => event.id === id)).toHaveLength(1)
+  })
+
+  it('retries a void the gateway fails until it succeeds', async () => {
+    const buyer = await payments.buyer()
+    const order = await payments.placeOrder(buyer.id)
+    const { id } = (await payments.pay(order.id, 'tok_visa', buyer.cookies)).json<{ id: string }>()
+    const failing = vi
+      .spyOn(payments.gateway, 'void')
+      .mockRejectedValueOnce(new Error('gateway 500'))
+      .mockRejectedValueOnce(new Error('gateway 500'))
+    try {
+      await refuse(order.id, id)
+      await payments.settled(order.id, ['voided'])
+      expect(failing).toHaveBeenCalledTimes(3)
+    } finally {
+      failing.mockRestore()
+    }
   })
 })
