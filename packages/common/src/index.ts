@@ -72,9 +72,12 @@ export {
 } from './http/pagination.js'
 export {
   currencyExponent,
+  formatMinorUnits,
   MAX_PRICE,
+  minimumCharge,
   PriceSchema,
   priceDecimalsError,
+  priceMinimumError,
   toMajorUnits,
   toMinorUnits,
 } from './money.js'

@@ -48,3 +48,57 @@ export function priceDecimalsError(price: number, currency: string, field = 'pri
       : `Price must have at most ${exponent} decimals`
   return { field, message }
 }
+
+/**
+ * Stripe's smallest charge per settlement currency, in major units
+ * (https://docs.stripe.com/currencies#minimum-and-maximum-charge-amounts). Below it Stripe refuses the
+ * charge, so a price below it could be listed and reserved but never paid.
+ */
+const GATEWAY_MINIMUMS: Readonly<Record<string, number>> = {
+  USD: 0.5,
+  AED: 2,
+  AUD: 0.5,
+  BGN: 1,
+  BRL: 0.5,
+  CAD: 0.5,
+  CHF: 0.5,
+  CZK: 15,
+  DKK: 2.5,
+  EUR: 0.5,
+  GBP: 0.3,
+  HKD: 4,
+  HUF: 175,
+  INR: 0.5,
+  JPY: 50,
+  MXN: 10,
+  MYR: 2,
+  NOK: 3,
+  NZD: 0.5,
+  PLN: 2,
+  RON: 2,
+  SEK: 3,
+  SGD: 0.5,
+  THB: 10,
+}
+
+/**
+ * The smallest amount a card payment may be, in minor units: 50 for USD, 50 for JPY, 17500 for HUF. A
+ * currency Stripe's table does not list gets half a major unit (at least one minor unit): a floor against
+ * sub-cent prices, not a conversion of Stripe's USD minimum, which would need an exchange rate.
+ */
+export function minimumCharge(currency: string): number {
+  const major = GATEWAY_MINIMUMS[currency] ?? 0.5
+  return Math.max(1, toMinorUnits(major, currency))
+}
+
+/** 1999 USD → "19.99"; 50 JPY → "50"; 17500 HUF → "175.00": as many decimals as the currency has. */
+export function formatMinorUnits(minor: number, currency: string): string {
+  return toMajorUnits(minor, currency).toFixed(currencyExponent(currency))
+}
+
+/** A price (major units) below the gateway's minimum for its currency: "Price must be at least 0.50 USD". */
+export function priceMinimumError(price: number, currency: string, field = 'price'): ErrorItem | undefined {
+  const minimum = minimumCharge(currency)
+  if (toMinorUnits(price, currency) >= minimum) return undefined
+  return { field, message: `Price must be at least ${formatMinorUnits(minimum, currency)} ${currency}` }
+}

@@ -2,16 +2,19 @@ import { EventListeners, OutboxRelay, startWorker, type Bus, type ServiceInstanc
 import type { Kysely } from 'kysely'
 import type { Database } from './db/schema.js'
 import { onOrderCancelled } from './events/order-cancelled.listener.js'
+import { onOrderCompleted } from './events/order-completed.listener.js'
 import { onOrderCreated } from './events/order-created.listener.js'
 
 /**
- * What runs beside the HTTP routes: the outbox relay and the listeners (reservations follow the orders). main.ts,
- * the tests and the integration harness all start them here; closing the app stops them first.
+ * What runs beside the HTTP routes: the outbox relay and the listeners (reservations and sales follow the
+ * orders). main.ts, the tests and the integration harness all start them here; closing the app stops them
+ * first.
  */
 export function startWorkers(app: ServiceInstance, deps: { db: Kysely<Database>; bus: Bus }) {
   const listeners = new EventListeners({ bus: deps.bus, db: deps.db, logger: app.log })
     .on('order.created', onOrderCreated)
     .on('order.cancelled', onOrderCancelled)
+    .on('order.completed', onOrderCompleted)
   return {
     relay: startWorker(app, 'outbox-relay', new OutboxRelay({ db: deps.db, bus: deps.bus, logger: app.log })),
     listeners: startWorker(app, 'listeners', listeners),

@@ -53,6 +53,14 @@ export async function startTickets(env: Record<string, string> = {}) {
   /** Waits for an asynchronous outcome (a listener's) to hold. */
   const eventually = (assertion: () => Promise<void> | void) => vi.waitFor(assertion, EVENTUALLY)
 
+  /** Reserves the ticket the way it happens in production: orders announces an order at its price. */
+  async function reserve(listed: Ticket) {
+    const event = orderCreated(listed)
+    await publish(event)
+    await eventually(async () => expect((await ticket(listed.id)).orderId).toBe(event.data.id))
+    return event.data.id
+  }
+
   /** The JetStream state of tickets' durable consumer for one event type. */
   const consumerInfo = (type: TicketsEventType) =>
     bus.jsm.consumers.info(bus.streamName(streamOf(type)), durableName('tickets', type))
@@ -118,12 +126,15 @@ export async function startTickets(env: Record<string, string> = {}) {
       return (await outbox('ticket.updated')).filter((data) => data.id === ticketId)
     },
 
-    /** Reserves the ticket the way it happens in production: orders announces an order at its price. */
-    async reserve(listed: Ticket) {
-      const event = orderCreated(listed)
-      await publish(event)
-      await eventually(async () => expect((await ticket(listed.id)).orderId).toBe(event.data.id))
-      return event.data.id
+    reserve,
+
+    /** Reserves the ticket and completes its order, as orders does once it is paid: the ticket is sold. */
+    async sell(listed: Ticket) {
+      const orderId = await reserve(listed)
+      const completion = orderCompleted(orderId, listed.id)
+      await publish(completion)
+      await eventually(async () => expect((await ticket(listed.id)).status).toBe('sold'))
+      return orderId
     },
 
     async close() {
@@ -137,7 +148,7 @@ export async function startTickets(env: Record<string, string> = {}) {
 export type TicketsHarness = Awaited<ReturnType<typeof startTickets>>
 
 /** The events tickets listens to. */
-type TicketsEventType = 'order.created' | 'order.cancelled'
+type TicketsEventType = 'order.created' | 'order.cancelled' | 'order.completed'
 
 /** A signed-in user and the cookie that says so. */
 export interface User {
@@ -175,4 +186,9 @@ export function orderCancelled(orderId: string, ticketId: string): CloudEvent<'o
     { id: orderId, version: 1, ticket: { id: ticketId }, reason: 'user' },
     '/orders',
   )
+}
+
+/** orders' announcement that an order was paid and is complete. */
+export function orderCompleted(orderId: string, ticketId: string): CloudEvent<'order.completed'> {
+  return newEvent('order.completed', { id: orderId, version: 2, ticket: { id: ticketId } }, '/orders')
 }

@@ -71,7 +71,7 @@ export function TicketForm({ ticket }: { ticket?: Ticket }) {
         value={price}
         onChange={(event) => setPrice(event.target.value)}
         error={errors.fields['price']}
-        hint="Up to 1,000,000, with at most 2 decimals."
+        hint="From 0.50 up to 1,000,000, with at most 2 decimals."
       />
       <div className="form-actions">
         <button type="submit" className="button button-primary" disabled={pending}>

@@ -12,8 +12,10 @@ export interface Ticket {
   currency: string
   userId: string
   version: number
-  /** Present only while the ticket is reserved. */
+  /** The order holding it: present while it is reserved, and on the sale once sold. */
   orderId?: string
+  /** Whether it can be bought: on sale, held by an order, or sold. */
+  status: 'available' | 'reserved' | 'sold'
 }
 
 export type OrderStatus = 'created' | 'awaiting:payment' | 'cancelled' | 'complete'

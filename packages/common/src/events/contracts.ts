@@ -97,7 +97,7 @@ export type StreamKey = keyof typeof streams
 /** Which events each service handles through its durable consumers (one per event type). */
 export const subscriptions = {
   auth: [],
-  tickets: ['order.created', 'order.cancelled'],
+  tickets: ['order.created', 'order.cancelled', 'order.completed'],
   orders: [
     'ticket.created',
     'ticket.updated',

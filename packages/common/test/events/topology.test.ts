@@ -41,6 +41,7 @@ describe('the namespace topology', () => {
       'payments-order-created',
       'payments-order-payment-refused',
       'tickets-order-cancelled',
+      'tickets-order-completed',
       'tickets-order-created',
     ])
   })
@@ -60,10 +61,14 @@ describe('the namespace topology', () => {
     })
     expect(again).toMatchObject({ duplicate: true, seq: first.seq })
 
-    // Nobody is consuming yet: both interested consumers (expiration, payments) still have it.
+    // Nobody is consuming yet: every interested consumer (expiration, payments, tickets) still has it.
     const stream = bus.streamName('ORDERS')
     expect((await bus.jsm.streams.info(stream)).state.messages).toBe(1)
-    for (const name of ['expiration-order-completed', 'payments-order-completed']) {
+    for (const name of [
+      'expiration-order-completed',
+      'payments-order-completed',
+      'tickets-order-completed',
+    ]) {
       const consumer = await bus.js.consumers.get(stream, name)
       const message = await consumer.next({ expires: 2_000 })
       expect(message?.seq).toBe(first.seq)

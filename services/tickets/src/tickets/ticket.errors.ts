@@ -7,3 +7,6 @@ export class TicketNotFoundError extends defineError('NOT_FOUND') {
 }
 export class NotYoursError extends defineError('NOT_YOURS') {}
 export class TicketReservedError extends defineError('TICKET_RESERVED') {}
+
+/** A sale is final. */
+export class TicketSoldError extends defineError('TICKET_SOLD') {}

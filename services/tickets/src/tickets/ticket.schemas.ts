@@ -5,6 +5,7 @@ import {
   pageQuery,
   PriceSchema,
   priceDecimalsError,
+  priceMinimumError,
   toMajorUnits,
   toMinorUnits,
   ValidationError,
@@ -40,10 +41,17 @@ export const Ticket = Type.Object({
   currency: Type.String(),
   userId: Type.String(),
   version: Type.Integer(),
-  /** Present only while the ticket is reserved. */
+  /** Present while an order holds the ticket: the order reserving it, or the one it was sold to. */
   orderId: Type.Optional(Type.String()),
+  /** `available`: on sale; `reserved`: held by an open order; `sold`: its order completed, for good. */
+  status: Type.Union([Type.Literal('available'), Type.Literal('reserved'), Type.Literal('sold')]),
 })
 export type Ticket = Static<typeof Ticket>
+
+export function ticketStatus(ticket: TicketRow): Ticket['status'] {
+  if (ticket.sold_at !== null) return 'sold'
+  return ticket.order_id === null ? 'available' : 'reserved'
+}
 
 export function ticketJson(ticket: TicketRow): Ticket {
   return {
@@ -54,6 +62,7 @@ export function ticketJson(ticket: TicketRow): Ticket {
     userId: ticket.user_id,
     version: ticket.version,
     ...(ticket.order_id !== null && { orderId: ticket.order_id }),
+    status: ticketStatus(ticket),
   }
 }
 
@@ -62,8 +71,8 @@ const validPrice = Compile(PriceSchema)
 
 /**
  * The listing rules, every broken one reported at once: a title of 1–200 characters once trimmed, a price
- * above 0, at most 1,000,000, with at most as many decimals as the currency has (ISO 4217). Returns what is
- * stored: the trimmed title and the price in minor units.
+ * above 0, at most 1,000,000, with at most as many decimals as the currency has (ISO 4217) and at least the
+ * payment gateway's minimum charge. Returns what is stored: the trimmed title and the price in minor units.
  */
 export function checkTicketInput(
   { title, price }: TicketInput,
@@ -82,8 +91,10 @@ export function checkTicketInput(
       message: `Price must be more than 0 and at most ${MAX_PRICE.toLocaleString('en-US')}`,
     })
   } else {
-    const decimals = priceDecimalsError(price, currency)
-    if (decimals) errors.push(decimals)
+    // A price the card gateway would refuse to charge is refused now, not at payment, when the buyer has
+    // already reserved it.
+    const invalid = priceDecimalsError(price, currency) ?? priceMinimumError(price, currency)
+    if (invalid) errors.push(invalid)
   }
   if (errors.length > 0) throw new ValidationError(errors)
   return { title: trimmed, price: toMinorUnits(price, currency) }

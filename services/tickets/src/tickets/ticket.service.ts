@@ -10,7 +10,7 @@ import {
 import type { Kysely } from 'kysely'
 import type { TicketsContext } from '../context.js'
 import type { Database } from '../db/schema.js'
-import { NotYoursError, TicketNotFoundError, TicketReservedError } from './ticket.errors.js'
+import { NotYoursError, TicketNotFoundError, TicketReservedError, TicketSoldError } from './ticket.errors.js'
 import {
   findTicket,
   insertTicket,
@@ -22,7 +22,7 @@ import {
 import { checkTicketInput, type TicketInput } from './ticket.schemas.js'
 import type { TicketRow } from './ticket.table.js'
 
-/** Announces a ticket's state in the caller's transaction: minor units, orderId only while reserved. */
+/** Announces a ticket's state in the caller's transaction: minor units, orderId while an order holds it. */
 async function announce(trx: Kysely<Database>, type: 'ticket.created' | 'ticket.updated', ticket: TicketRow) {
   await writeEvent(trx, type, {
     id: ticket.id,
@@ -71,8 +71,9 @@ export async function createTicket(
 
 /**
  * The seller edits their ticket. Checked in this order: the input, that the ticket exists, that it is the
- * seller's, that it is not reserved. The row is locked from the check to the save, so a reservation arriving
- * meanwhile waits for the edit (and is then refused if the price changed) instead of slipping in between.
+ * seller's, that it is not sold or reserved. The row is locked from the check to the save, so a reservation
+ * arriving meanwhile waits for the edit (and is then refused if the price changed) instead of slipping in
+ * between.
  */
 export async function updateTicket(
   ctx: TicketsContext,
@@ -85,6 +86,7 @@ export async function updateTicket(
     const ticket = await findTicket(trx, id, true)
     if (!ticket) throw new TicketNotFoundError()
     if (ticket.user_id !== seller.id) throw new NotYoursError()
+    if (ticket.sold_at !== null) throw new TicketSoldError()
     if (ticket.order_id !== null) throw new TicketReservedError()
     const updated = await saveTicket(trx, id, changes)
     await announce(trx, 'ticket.updated', updated)
@@ -101,12 +103,22 @@ export async function updateTicket(
 export async function reserveTicketForOrder(
   trx: Kysely<Database>,
   order: EventData<'order.created'>,
-): Promise<'reserved' | 'refused' | 'unknown_ticket' | 'order_over' | 'already_reserved'> {
+): Promise<'reserved' | 'refused' | 'sold' | 'unknown_ticket' | 'order_over' | 'already_reserved'> {
   const ticket = await findTicket(trx, order.ticket.id, true)
   if (!ticket) return 'unknown_ticket'
   // Its cancellation overtook it: the order is already over, the ticket stays as it is.
   if (await isCancelledOrder(trx, order.id)) return 'order_over'
   if (ticket.order_id === order.id) return 'already_reserved' // applied already, under another event id
+  if (ticket.sold_at !== null) {
+    // A sale is final: no cancellation will free the ticket, so waiting for one would only hold this buyer
+    // until the retry budget runs out. Refused at once; orders cancels the order.
+    await writeEvent(trx, 'ticket.reservation-refused', {
+      ticketId: ticket.id,
+      orderId: order.id,
+      reason: 'sold',
+    })
+    return 'sold'
+  }
   if (ticket.order_id !== null) {
     // orders allows one active order per ticket, so the order holding it has been cancelled and its
     // order.cancelled is on its way (events on different subjects arrive in any order): wait for it.
@@ -130,17 +142,36 @@ export async function reserveTicketForOrder(
 
 /**
  * An order was cancelled: put its ticket back on sale, but only if that order still holds it. A late
- * cancellation must never free a ticket a newer order holds. The order is remembered as cancelled, so its
- * order.created, should it arrive after this, reserves nothing.
+ * cancellation must never free a ticket a newer order holds, nor one sold to this order: a completed order
+ * cannot be cancelled, so such a cancellation means orders and tickets disagree, and the sale stands. The
+ * order is remembered as cancelled, so its order.created, should it arrive after this, reserves nothing.
  */
 export async function releaseTicketOfCancelledOrder(
   trx: Kysely<Database>,
   order: EventData<'order.cancelled'>,
-): Promise<void> {
+): Promise<'released' | 'not_held' | 'sold'> {
   // The ticket row is locked first, as in reserveTicketForOrder: both run one after the other for a ticket.
   const ticket = await findTicket(trx, order.ticket.id, true)
   await rememberCancelledOrder(trx, order.id)
-  if (ticket?.order_id === order.id) {
-    await announce(trx, 'ticket.updated', await saveTicket(trx, ticket.id, { order_id: null }))
-  }
+  if (ticket?.order_id !== order.id) return 'not_held'
+  if (ticket.sold_at !== null) return 'sold'
+  await announce(trx, 'ticket.updated', await saveTicket(trx, ticket.id, { order_id: null }))
+  return 'released'
+}
+
+/**
+ * An order was paid and completed: the ticket it holds is sold to it, off sale for good, one version up
+ * and announced. Only the order holding the ticket can complete it; any other completion means orders and
+ * tickets disagree (`not_held`) and changes nothing here, for a person to look into.
+ */
+export async function sellTicketToCompletedOrder(
+  trx: Kysely<Database>,
+  order: EventData<'order.completed'>,
+): Promise<'sold' | 'already_sold' | 'not_held' | 'unknown_ticket'> {
+  const ticket = await findTicket(trx, order.ticket.id, true)
+  if (!ticket) return 'unknown_ticket'
+  if (ticket.order_id !== order.id) return 'not_held'
+  if (ticket.sold_at !== null) return 'already_sold' // applied already, under another event id
+  await announce(trx, 'ticket.updated', await saveTicket(trx, ticket.id, { sold_at: new Date() }))
+  return 'sold'
 }

@@ -10,8 +10,10 @@ export interface TicketTable {
   user_id: string
   /** Up by one with every saved change, reservations and releases included. */
   version: Generated<number>
-  /** The order holding the ticket; null while it is for sale. */
+  /** The order holding the ticket (reserved, or sold to it); null while it is for sale. */
   order_id: string | null
+  /** When the holding order completed: the sale is final, the ticket is off sale for good. */
+  sold_at: Date | null
   created_at: ColumnType<Date, never, never>
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { orderCancelled, orderCreated, startTickets, type TicketsHarness, type User } from '../helpers.js'
 
 describe('on order.cancelled', () => {
@@ -10,6 +10,7 @@ describe('on order.cancelled', () => {
     seller = await tickets.user()
   })
   afterAll(() => tickets.close())
+  afterEach(() => vi.restoreAllMocks())
 
   it('releases the ticket the order held: orderId gone, one version up, ticket.updated announced', async () => {
     const ticket = await tickets.createTicket(seller, { title: 'Opera', price: 19.99 })
@@ -42,7 +43,12 @@ describe('on order.cancelled', () => {
     const late = { ...cancellation, id: randomUUID() } // the same cancellation, announced again
     await tickets.publish(late)
     await tickets.handled(late)
-    expect(await tickets.ticket(ticket.id)).toEqual({ ...ticket, version: 3, orderId: second })
+    expect(await tickets.ticket(ticket.id)).toEqual({
+      ...ticket,
+      version: 3,
+      orderId: second,
+      status: 'reserved',
+    })
   })
 
   it('a cancellation that overtakes its own order.created: the ticket is never reserved by that order', async () => {
@@ -80,5 +86,22 @@ describe('on order.cancelled', () => {
 
     expect(await tickets.ticket(ticket.id)).toEqual({ ...ticket, version: 2 })
     expect((await tickets.updatesOf(ticket.id)).map((update) => update.version)).toEqual([1, 2])
+  })
+
+  it('a cancellation after the order’s completion does not release the ticket: the sale stands', async () => {
+    const ticket = await tickets.createTicket(seller)
+    const orderId = await tickets.sell(ticket)
+    const error = vi.spyOn(tickets.app.log, 'error')
+
+    const cancellation = orderCancelled(orderId, ticket.id)
+    await tickets.publish(cancellation)
+    await tickets.handled(cancellation)
+
+    expect(await tickets.ticket(ticket.id)).toEqual({ ...ticket, version: 2, orderId, status: 'sold' })
+    expect((await tickets.updatesOf(ticket.id)).map((update) => update.version)).toEqual([1, 2])
+    expect(error).toHaveBeenCalledWith(
+      expect.objectContaining({ orderId }),
+      'order.cancelled for an order the ticket was sold to: the sale stands',
+    )
   })
 })

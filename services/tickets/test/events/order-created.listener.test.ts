@@ -17,7 +17,12 @@ describe('on order.created', () => {
     await tickets.publish(order)
     await tickets.handled(order)
 
-    expect(await tickets.ticket(ticket.id)).toEqual({ ...ticket, version: 1, orderId: order.data.id })
+    expect(await tickets.ticket(ticket.id)).toEqual({
+      ...ticket,
+      version: 1,
+      orderId: order.data.id,
+      status: 'reserved',
+    })
     expect(await tickets.updatesOf(ticket.id)).toEqual([
       {
         id: ticket.id,
@@ -68,11 +73,21 @@ describe('on order.created', () => {
       const consumer = await tickets.consumerInfo('order.created')
       expect(consumer.num_redelivered, 'the later order.created was tried and put back').toBeGreaterThan(0)
     })
-    expect(await tickets.ticket(ticket.id)).toEqual({ ...ticket, version: 1, orderId: earlier })
+    expect(await tickets.ticket(ticket.id)).toEqual({
+      ...ticket,
+      version: 1,
+      orderId: earlier,
+      status: 'reserved',
+    })
 
     await tickets.publish(orderCancelled(earlier, ticket.id))
     await tickets.handled(later)
-    expect(await tickets.ticket(ticket.id)).toEqual({ ...ticket, version: 3, orderId: later.data.id })
+    expect(await tickets.ticket(ticket.id)).toEqual({
+      ...ticket,
+      version: 3,
+      orderId: later.data.id,
+      status: 'reserved',
+    })
     expect((await tickets.updatesOf(ticket.id)).map((update) => update.orderId)).toEqual([
       earlier,
       undefined,
@@ -89,7 +104,12 @@ describe('on order.created', () => {
     await tickets.publish(republished)
     await tickets.settled('order.created')
 
-    expect(await tickets.ticket(ticket.id)).toEqual({ ...ticket, version: 1, orderId: order.data.id })
+    expect(await tickets.ticket(ticket.id)).toEqual({
+      ...ticket,
+      version: 1,
+      orderId: order.data.id,
+      status: 'reserved',
+    })
     expect(await tickets.updatesOf(ticket.id)).toHaveLength(1)
   })
 

@@ -24,6 +24,7 @@ describe('POST /api/tickets', () => {
       currency: 'USD',
       userId: seller.id,
       version: 0,
+      status: 'available',
     })
     expect(await tickets.ticket(ticket.id)).toEqual(ticket)
   })
@@ -54,11 +55,11 @@ describe('POST /api/tickets', () => {
     expect(response.json()).not.toHaveProperty('orderId')
   })
 
-  it('accepts a title of exactly 200 characters once trimmed, and a price of 0.01', async () => {
+  it('accepts a title of exactly 200 characters once trimmed, and the card gateway’s minimum price, 0.50', async () => {
     const title = 'é'.repeat(200)
-    const response = await create({ title: `  ${title}  `, price: 0.01 })
+    const response = await create({ title: `  ${title}  `, price: 0.5 })
     expect(response.statusCode).toBe(201)
-    expect(response.json()).toMatchObject({ title, price: 0.01 })
+    expect(response.json()).toMatchObject({ title, price: 0.5 })
   })
 
   it('answers 401 signed out, before looking at the body', async () => {
@@ -82,6 +83,9 @@ describe('POST /api/tickets', () => {
       { title: 'Concert', price: 0 },
       [{ field: 'price', message: 'Price must be more than 0 and at most 1,000,000' }],
     ],
+    // Stripe refuses to charge less than 0.50 USD: such a listing could be reserved but never paid.
+    [{ title: 'Concert', price: 0.49 }, [{ field: 'price', message: 'Price must be at least 0.50 USD' }]],
+    [{ title: 'Concert', price: 0.01 }, [{ field: 'price', message: 'Price must be at least 0.50 USD' }]],
     [
       { title: 'Concert', price: -5 },
       [{ field: 'price', message: 'Price must be more than 0 and at most 1,000,000' }],
@@ -155,5 +159,18 @@ describe('POST /api/tickets with CURRENCY=JPY, which has no minor unit', () => {
     expect(fraction.json()).toEqual({
       errors: [{ field: 'price', message: 'Price must be a whole number of JPY' }],
     })
+  })
+
+  it('refuses a price below the card gateway’s minimum in yen, ¥50', async () => {
+    const seller = await tickets.user()
+    const below = await tickets.app.inject({
+      method: 'POST',
+      url: '/api/tickets',
+      payload: { title: 'Kabuki', price: 49 },
+      cookies: seller.cookies,
+    })
+    expect(below.statusCode).toBe(400)
+    expect(below.json()).toEqual({ errors: [{ field: 'price', message: 'Price must be at least 50 JPY' }] })
+    expect(await tickets.createTicket(seller, { price: 50 })).toMatchObject({ price: 50, currency: 'JPY' })
   })
 })

@@ -19,13 +19,14 @@ describe('GET /api/tickets/:id', () => {
       currency: 'USD',
       userId: seller.id,
       version: 0,
+      status: 'available',
     })
   })
 
-  it('shows the order holding a reserved ticket, and its version', async () => {
+  it('shows the order holding a reserved ticket, its status and its version', async () => {
     const ticket = await tickets.createTicket(await tickets.user())
     const orderId = await tickets.reserve(ticket)
-    expect(await tickets.ticket(ticket.id)).toEqual({ ...ticket, version: 1, orderId })
+    expect(await tickets.ticket(ticket.id)).toEqual({ ...ticket, version: 1, orderId, status: 'reserved' })
   })
 
   it('answers 404 for an unknown id and for a malformed one', async () => {

@@ -58,7 +58,7 @@ describe('GET /api/tickets', () => {
     const orderId = await tickets.reserve(first!)
     const response = await tickets.app.inject({ url: `/api/tickets?userId=${seller.id}` })
     expect(response.statusCode).toBe(200)
-    expect(response.json()).toEqual([second, { ...first, version: 1, orderId }])
+    expect(response.json()).toEqual([second, { ...first, version: 1, orderId, status: 'reserved' }])
   })
 
   it('?q keeps the tickets whose title contains it, in any case, pages keeping the search', async () => {

@@ -97,7 +97,7 @@ describe('PUT /api/tickets/:id', () => {
 
     const orderId = await tickets.reserve(ticket)
     expect((await update(ticket.id, valid, someoneElse.cookies)).statusCode).toBe(401)
-    expect(await tickets.ticket(ticket.id)).toEqual({ ...ticket, version: 1, orderId })
+    expect(await tickets.ticket(ticket.id)).toEqual({ ...ticket, version: 1, orderId, status: 'reserved' })
   })
 
   it('answers 400 to the seller of a reserved ticket, and nothing changes', async () => {
@@ -106,8 +106,29 @@ describe('PUT /api/tickets/:id', () => {
     const response = await update(ticket.id, valid)
     expect(response.statusCode).toBe(400)
     expect(response.json()).toEqual({ errors: [{ message: 'Cannot edit a reserved ticket' }] })
-    expect(await tickets.ticket(ticket.id)).toEqual({ ...ticket, version: 1, orderId })
+    expect(await tickets.ticket(ticket.id)).toEqual({ ...ticket, version: 1, orderId, status: 'reserved' })
     expect((await tickets.updatesOf(ticket.id)).map((event) => event.version)).toEqual([1])
+  })
+
+  it('answers 400 to the seller of a sold ticket, saying so, and nothing changes', async () => {
+    const ticket = await tickets.createTicket(seller)
+    const orderId = await tickets.sell(ticket)
+    const response = await update(ticket.id, valid)
+    expect(response.statusCode).toBe(400)
+    expect(response.json()).toEqual({ errors: [{ message: 'Cannot edit a sold ticket' }] })
+    expect(await tickets.ticket(ticket.id)).toEqual({ ...ticket, version: 2, orderId, status: 'sold' })
+    expect((await tickets.updatesOf(ticket.id)).map((event) => event.version)).toEqual([1, 2])
+  })
+
+  it('refuses a price below the card gateway’s minimum with 400 on price, and nothing changes', async () => {
+    const ticket = await tickets.createTicket(seller)
+    const response = await update(ticket.id, { title: ticket.title, price: 0.49 })
+    expect(response.statusCode).toBe(400)
+    expect(response.json()).toEqual({
+      errors: [{ field: 'price', message: 'Price must be at least 0.50 USD' }],
+    })
+    expect(await tickets.ticket(ticket.id)).toEqual(ticket)
+    expect((await update(ticket.id, { title: ticket.title, price: 0.5 })).statusCode).toBe(200)
   })
 
   it('when a price change races a reservation at the old price, exactly one of them wins', async () => {
@@ -131,7 +152,7 @@ describe('PUT /api/tickets/:id', () => {
       } else {
         // The reservation went first: the seller can no longer edit.
         expect(edit.json()).toEqual({ errors: [{ message: 'Cannot edit a reserved ticket' }] })
-        expect(after).toEqual({ ...ticket, version: 1, orderId: order.data.id })
+        expect(after).toEqual({ ...ticket, version: 1, orderId: order.data.id, status: 'reserved' })
         expect(refusals).toEqual([])
       }
     }

@@ -45,11 +45,9 @@ export default async function ListingsPage({ searchParams }: { searchParams: Pro
                 </Link>
                 <span className="price">{formatMoney(ticket.price, ticket.currency)}</span>
               </div>
-              {ticket.orderId ? (
-                <span className="badge badge-warning">Reserved or sold</span>
-              ) : (
-                <span className="badge badge-success">Available</span>
-              )}
+              <span className={`badge badge-${LISTING_TONE[ticket.status]}`}>
+                {LISTING_LABEL[ticket.status]}
+              </span>
             </li>
           ))}
         </ul>
@@ -59,4 +57,15 @@ export default async function ListingsPage({ searchParams }: { searchParams: Pro
       )}
     </>
   )
+}
+
+const LISTING_LABEL: Record<Ticket['status'], string> = {
+  available: 'Available',
+  reserved: 'Reserved',
+  sold: 'Sold',
+}
+const LISTING_TONE: Record<Ticket['status'], string> = {
+  available: 'success',
+  reserved: 'warning',
+  sold: 'neutral',
 }

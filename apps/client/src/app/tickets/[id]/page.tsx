@@ -31,7 +31,8 @@ export default async function TicketPage({ params }: { params: Params }) {
   }
   const ticket = result.data
   const mine = user?.id === ticket.userId
-  const reserved = ticket.orderId !== undefined
+  const reserved = ticket.status !== 'available'
+  const sold = ticket.status === 'sold'
   const price = formatMoney(ticket.price, ticket.currency)
   // Reserved: if the order is the viewer's own, say so and link to it (someone else's answers 401).
   const own = reserved && user && !mine ? await apiGet<Order>(`/api/orders/${ticket.orderId}`) : undefined
@@ -49,8 +50,8 @@ export default async function TicketPage({ params }: { params: Params }) {
         </div>
         <p>
           {reserved ? (
-            <span className="badge badge-warning">
-              {myOrder?.status === 'complete' ? 'Sold' : 'Unavailable'}
+            <span className={`badge badge-${sold ? 'neutral' : 'warning'}`}>
+              {sold ? 'Sold' : 'Reserved'}
             </span>
           ) : (
             <span className="badge badge-success">Available</span>
@@ -59,10 +60,12 @@ export default async function TicketPage({ params }: { params: Params }) {
         </p>
 
         {mine ? (
-          reserved ? (
+          sold ? (
+            <p className="muted">This ticket has been sold.</p>
+          ) : reserved ? (
             <p className="muted">
-              A buyer has reserved or bought this ticket, so it can no longer be edited. If a hold runs out
-              without payment, it comes back on sale.
+              A buyer is holding this ticket, so it cannot be edited. If the hold runs out without payment, it
+              comes back on sale.
             </p>
           ) : null
         ) : myOrder ? (
@@ -72,10 +75,12 @@ export default async function TicketPage({ params }: { params: Params }) {
               {myOrder.status === 'complete' ? 'View your order' : 'Go to your order to pay'}
             </Link>
           </p>
+        ) : sold ? (
+          <p className="muted">This ticket has been sold.</p>
         ) : reserved ? (
           <p className="muted">
-            Someone else has reserved or bought this ticket. If their hold runs out without payment, it comes
-            back on sale.
+            Someone else is holding this ticket. If their hold runs out without payment, it comes back on
+            sale.
           </p>
         ) : user ? (
           <BuyButton ticketId={ticket.id} label={`Buy for ${price}`} />
