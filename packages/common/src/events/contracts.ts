@@ -94,7 +94,10 @@ export const streams = {
 
 export type StreamKey = keyof typeof streams
 
-/** Which events each service handles through its durable consumers (one per event type). */
+/**
+ * Which events each service handles: through one durable consumer per stream it reads, filtered to these
+ * subjects (topology.ts), with one handler per event type.
+ */
 export const subscriptions = {
   auth: [],
   tickets: ['order.created', 'order.cancelled', 'order.completed'],
@@ -117,4 +120,28 @@ export function streamOf(type: EventType): StreamKey {
   )
   if (!key) throw new Error(`no stream holds ${type}`)
   return key
+}
+
+/** The streams a service reads, each through one durable consumer. */
+export function streamsReadBy(service: ServiceName): StreamKey[] {
+  return [...new Set((subscriptions[service] as readonly EventType[]).map(streamOf))]
+}
+
+/**
+ * The entity an event is about, by its stream's entity: a service applies the events of one entity in the order
+ * they were published (never two at once), and those of different entities concurrently. An order's payment
+ * events are about the order.
+ */
+export function entityOf(type: EventType, data: unknown): string {
+  const fields = data as Partial<Record<'id' | 'ticketId' | 'orderId' | 'userId', string>>
+  const entity = type.split('.')[0]!
+  const key =
+    entity === 'ticket'
+      ? (fields.ticketId ?? fields.id)
+      : entity === 'order'
+        ? (fields.orderId ?? fields.id)
+        : entity === 'payment' || entity === 'expiration'
+          ? fields.orderId
+          : (fields.userId ?? fields.id)
+  return `${entity}:${key ?? 'unknown'}`
 }

@@ -2,12 +2,12 @@ import type { JsMsg } from '@nats-io/jetstream'
 import type { Kysely, Transaction } from 'kysely'
 import { inTransaction } from '../db/transaction.js'
 import type { Bus } from './bus.js'
-import { streamOf, subscriptions, type EventType } from './contracts.js'
+import { entityOf, streamOf, subscriptions, type EventType, type StreamKey } from './contracts.js'
 import { decodeEvent, InvalidEventError, type CloudEvent } from './envelope.js'
 import type { EventTables } from './event-tables.js'
 import { backoffMs, silentLogger, Sleeper, type EventLogger } from './logger.js'
 import { RetryLaterError } from './retry-later.js'
-import { durableName, ensureTopology } from './topology.js'
+import { consumerName, ensureTopology } from './topology.js'
 import { PeriodicJob } from '../process/periodic-job.js'
 
 /**
@@ -36,7 +36,7 @@ export interface EventListenersOptions<DB extends EventTables> {
    */
   db?: Kysely<DB>
   logger?: EventLogger
-  /** Messages of one event type handled at once by this instance. */
+  /** Messages of one stream handled at once by this instance (of different entities: see EventListeners). */
   concurrency?: number
   /**
    * How many deliveries a failing handler gets before its message is dead-lettered (default 10, about half a
@@ -66,11 +66,13 @@ const PULL_EXPIRES_MS = 5_000
 const redeliveryDelayMs = (deliveries: number) => backoffMs(deliveries, 10_000)
 
 /**
- * A service's event handlers, one durable pull consumer per event type, shared with the service's other
- * instances. A handler runs in one transaction together with the insert into processed_events, so a
- * redelivered event has no second effect. Success acks; RetryLaterError or any other failure naks with
- * backoff; a message that is not a valid event is terminated and kept in dead_letters. Each consume loop
- * restarts itself after errors; stop() waits for the handlers in flight.
+ * A service's event handlers, one per event type, fed by one durable pull consumer per stream the service reads
+ * (filtered to its subjects), shared with the service's other instances. Messages of one entity (entityOf: a
+ * ticket, an order…) are handled one after another in stream order; different entities run concurrently. A
+ * handler runs in one transaction together with the insert into processed_events, so a redelivered event has
+ * no second effect. Success acks; RetryLaterError or any other failure naks with backoff; a message that is
+ * not a valid event is terminated and kept in dead_letters. Each consume loop restarts itself after errors;
+ * stop() waits for the handlers in flight.
  */
 export class EventListeners<DB extends EventTables> {
   readonly #options: EventListenersOptions<DB>
@@ -82,7 +84,9 @@ export class EventListeners<DB extends EventTables> {
   readonly #inFlight = new Set<Promise<void>>()
   readonly #open = new Set<{ close(): Promise<void | Error> }>()
   readonly #pauses = new Set<Sleeper>()
-  readonly #consuming = new Set<EventType>()
+  readonly #consuming = new Set<StreamKey>()
+  /** Per entity, the last handling queued: the next message of that entity waits for it. */
+  readonly #entityQueues = new Map<string, Promise<void>>()
   #stopped = false
   #purging: PeriodicJob | undefined
 
@@ -105,7 +109,7 @@ export class EventListeners<DB extends EventTables> {
   }
 
   start(): void {
-    for (const [type, handler] of this.#handlers) this.#loops.push(this.#consume(type, handler))
+    for (const stream of this.#streams()) this.#loops.push(this.#consume(stream))
     if (this.#options.db) {
       this.#purging = new PeriodicJob({
         name: 'events: purging processed_events',
@@ -139,8 +143,12 @@ export class EventListeners<DB extends EventTables> {
    * recovering (its consumer or stream lost) or once stopped.
    */
   async check(): Promise<void> {
-    const idle = [...this.#handlers.keys()].filter((type) => this.#stopped || !this.#consuming.has(type))
+    const idle = this.#streams().filter((stream) => this.#stopped || !this.#consuming.has(stream))
     if (idle.length > 0) throw new Error(`not consuming ${idle.join(', ')}`)
+  }
+
+  #streams(): StreamKey[] {
+    return [...new Set([...this.#handlers.keys()].map(streamOf))]
   }
 
   async stop(): Promise<void> {
@@ -152,9 +160,9 @@ export class EventListeners<DB extends EventTables> {
     await Promise.all(this.#inFlight)
   }
 
-  async #consume(type: EventType, handler: EventHandler<EventType, DB>): Promise<void> {
+  async #consume(stream: StreamKey): Promise<void> {
     const { bus } = this.#options
-    const consumerName = durableName(bus.service, type)
+    const consumer = consumerName(bus.service, stream)
     const pause = new Sleeper()
     this.#pauses.add(pause)
     let slots = this.#concurrency
@@ -166,16 +174,18 @@ export class EventListeners<DB extends EventTables> {
         // empty store): make the namespace's topology exist again, every consumer of a recreated stream
         // included, or an interest-retained stream would drop what the others have yet to read.
         if (failures > 0) await ensureTopology(bus)
-        const consumer = await bus.js.consumers.get(bus.streamName(streamOf(type)), consumerName)
+        const durable = await bus.js.consumers.get(bus.streamName(stream), consumer)
         // By default consume() waits quietly for a deleted consumer or stream to come back, which nothing
         // would do: abort instead, and recreate them above. Short pulls notice a loss within seconds.
-        const messages = await consumer.consume({
+        const messages = await durable.consume({
           max_messages: this.#concurrency,
           abort_on_missing_resource: true,
           expires: PULL_EXPIRES_MS,
         })
         this.#open.add(messages)
-        this.#consuming.add(type)
+        // stop() may have come while consume() was starting: it closed what it found open, not this.
+        if (this.#stopped) await messages.close()
+        this.#consuming.add(stream)
         failures = 0
         try {
           for await (const message of messages) {
@@ -185,7 +195,7 @@ export class EventListeners<DB extends EventTables> {
             }
             while (slots === 0) await new Promise<void>((resolve) => (freed = resolve))
             slots--
-            const task = this.#handle(consumerName, message, handler).finally(() => {
+            const task = this.#inOrder(consumer, message).finally(() => {
               slots++
               this.#inFlight.delete(task)
               freed?.()
@@ -194,20 +204,25 @@ export class EventListeners<DB extends EventTables> {
           }
         } finally {
           this.#open.delete(messages)
-          this.#consuming.delete(type)
+          this.#consuming.delete(stream)
         }
         if (!this.#stopped) throw new Error('the consumer stopped delivering')
       } catch (error) {
-        this.#consuming.delete(type)
+        this.#consuming.delete(stream)
         if (this.#stopped) break
         failures++
-        this.#logger.error({ err: error, consumer: consumerName }, 'events: consume loop failed; restarting')
+        this.#logger.error({ err: error, consumer }, 'events: consume loop failed; restarting')
         await pause.sleep(backoffMs(failures))
       }
     }
   }
 
-  async #handle(consumer: string, message: JsMsg, handler: EventHandler<EventType, DB>): Promise<void> {
+  /**
+   * Handles a message after the messages of its entity that came before it: one consumer delivers a stream in
+   * order, and this keeps that order per entity while other entities go ahead. A message that is not a valid
+   * event has no entity and is dead-lettered at once.
+   */
+  async #inOrder(consumer: string, message: JsMsg): Promise<void> {
     let event: CloudEvent
     try {
       event = decodeEvent(message.data)
@@ -218,7 +233,33 @@ export class EventListeners<DB extends EventTables> {
       await this.#deadLetter(consumer, message, error)
       return
     }
+    const handler = this.#handlers.get(event.type)
+    if (!handler) {
+      // Another event of the stream, which this service does not listen to (a consumer without subject filters,
+      // on NATS before 2.10): nothing to do.
+      message.ack()
+      return
+    }
+    const entity = entityOf(event.type, event.data)
+    const previous = this.#entityQueues.get(entity)
+    const handling = (async () => {
+      await previous
+      await this.#handle(consumer, message, event, handler)
+    })()
+    this.#entityQueues.set(entity, handling)
+    try {
+      await handling
+    } finally {
+      if (this.#entityQueues.get(entity) === handling) this.#entityQueues.delete(entity)
+    }
+  }
 
+  async #handle(
+    consumer: string,
+    message: JsMsg,
+    event: CloudEvent,
+    handler: EventHandler<EventType, DB>,
+  ): Promise<void> {
     try {
       const applied = await this.#apply(consumer, event, handler)
       message.ack()

@@ -11,7 +11,14 @@ import {
 import { nanos } from '@nats-io/transport-node'
 import type { Bus } from './bus.js'
 import type { ServiceName } from '../services.js'
-import { streamOf, streams, subscriptions, type EventType, type StreamKey } from './contracts.js'
+import {
+  streamOf,
+  streams,
+  streamsReadBy,
+  subscriptions,
+  type EventType,
+  type StreamKey,
+} from './contracts.js'
 
 const MINUTE_NS = nanos(60_000)
 
@@ -24,8 +31,14 @@ const STREAM_MAX_BYTES = 1024 ** 3
 /** How long a handler may hold a message before it is redelivered. */
 const ACK_WAIT_NS = nanos(30_000)
 
+/** A service's durable consumer of one stream, shared by its instances: `orders-tickets`. */
+export function consumerName(service: ServiceName, stream: StreamKey): string {
+  return `${service}-${stream.toLowerCase()}`
+}
+
+/** The durable consumer through which a service receives events of this type. */
 export function durableName(service: ServiceName, type: EventType): string {
-  return `${service}-${type.replace(/\./g, '-')}`
+  return consumerName(service, streamOf(type))
 }
 
 function streamConfig(bus: Bus, key: StreamKey): Partial<StreamConfig> & { name: string } {
@@ -54,16 +67,29 @@ export function streamUpdate(
   return { ...wanted, num_replicas: Math.max(existing.num_replicas, wanted.num_replicas ?? 1) }
 }
 
-export function consumerConfig(bus: Bus, service: ServiceName, type: EventType): Partial<ConsumerConfig> {
+/**
+ * One durable pull consumer per service and stream, filtered to the subjects the service handles: the events of
+ * one entity reach it in the order they were published, whatever their types.
+ */
+export function consumerConfig(bus: Bus, service: ServiceName, stream: StreamKey): Partial<ConsumerConfig> {
+  const types = (subscriptions[service] as readonly EventType[]).filter((type) => streamOf(type) === stream)
   return {
-    durable_name: durableName(service, type),
-    filter_subject: bus.subject(type),
+    durable_name: consumerName(service, stream),
+    // Several filters need NATS 2.10; Debian's is 2.9, where the consumer takes the whole stream and the
+    // listener acknowledges, unhandled, what the service does not listen to.
+    ...(supportsSeveralFilters(bus) && { filter_subjects: types.map((type) => bus.subject(type)) }),
     ack_policy: AckPolicy.Explicit,
     deliver_policy: DeliverPolicy.All,
     ack_wait: ACK_WAIT_NS,
     max_deliver: -1,
     max_ack_pending: 1_000,
   }
+}
+
+/** Whether the server takes `filter_subjects` (NATS 2.10 and later). */
+export function supportsSeveralFilters(bus: Bus): boolean {
+  const [major = 0, minor = 0] = (bus.connection.info?.version ?? '0.0.0').split('.').map(Number)
+  return major > 2 || (major === 2 && minor >= 10)
 }
 
 function isNotFound(error: unknown): boolean {
@@ -81,8 +107,38 @@ async function ensureStream(bus: Bus, key: StreamKey): Promise<void> {
   }
 }
 
-async function ensureConsumer(bus: Bus, service: ServiceName, type: EventType): Promise<void> {
-  await bus.jsm.consumers.add(bus.streamName(streamOf(type)), consumerConfig(bus, service, type))
+async function ensureConsumer(bus: Bus, service: ServiceName, stream: StreamKey): Promise<void> {
+  const config = consumerConfig(bus, service, stream)
+  try {
+    await bus.jsm.consumers.add(bus.streamName(stream), config)
+  } catch (error) {
+    // It exists with other subjects (a subscription was added since): the filter may change in place.
+    if (!(error instanceof JetStreamApiError)) throw error
+    if (!config.filter_subjects) throw error
+    await bus.jsm.consumers.update(bus.streamName(stream), config.durable_name!, {
+      filter_subjects: config.filter_subjects,
+    })
+  }
+}
+
+/**
+ * Consumers of the namespace's streams that the contracts no longer declare (one per event type, from before
+ * a consumer per stream): left alone, an interest-retained stream would keep every message for them forever.
+ */
+async function removeUndeclaredConsumers(bus: Bus, wanted: Set<string>): Promise<void> {
+  for (const key of Object.keys(streams) as StreamKey[]) {
+    if (streams[key].retention !== 'interest') continue
+    const stream = bus.streamName(key)
+    const names: string[] = []
+    for await (const consumer of bus.jsm.consumers.list(stream)) {
+      if (consumer.config.durable_name && !wanted.has(`${key} ${consumer.name}`)) names.push(consumer.name)
+    }
+    for (const name of names) {
+      await bus.jsm.consumers.delete(stream, name).catch((error: unknown) => {
+        if (!isNotFound(error)) throw error
+      })
+    }
+  }
 }
 
 /**
@@ -93,9 +149,13 @@ async function ensureConsumer(bus: Bus, service: ServiceName, type: EventType): 
 export async function ensureTopology(bus: Bus): Promise<void> {
   for (const key of Object.keys(streams) as StreamKey[]) await ensureStream(bus, key)
   const consumers = (Object.keys(subscriptions) as ServiceName[]).flatMap((service) =>
-    subscriptions[service].map((type) => [service, type] as const),
+    streamsReadBy(service).map((stream) => [service, stream] as const),
   )
-  await Promise.all(consumers.map(([service, type]) => ensureConsumer(bus, service, type)))
+  await Promise.all(consumers.map(([service, stream]) => ensureConsumer(bus, service, stream)))
+  await removeUndeclaredConsumers(
+    bus,
+    new Set(consumers.map(([service, stream]) => `${stream} ${consumerName(service, stream)}`)),
+  )
 }
 
 /** Deletes the namespace's streams (and with them their consumers): for tests and tear-downs. */

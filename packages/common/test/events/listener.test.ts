@@ -129,12 +129,12 @@ describe('event listeners', () => {
       .execute()
     expect(deadLetters.sort((a, b) => a.error.localeCompare(b.error))).toEqual([
       {
-        consumer: 'orders-expiration-completed',
+        consumer: 'orders-expiration',
         subject: `${bus.namespace}.expiration.completed`,
         error: 'body is not JSON',
       },
       {
-        consumer: 'orders-expiration-completed',
+        consumer: 'orders-expiration',
         subject: `${bus.namespace}.expiration.completed`,
         error: expect.stringContaining('expiration.completed data: /orderId'),
       },

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { testBuses } from '@ticketing/testing'
 import { afterAll, describe, expect, it } from 'vitest'
 import { ensureTopology, newEvent } from '../../src/index.js'
-import { streamUpdate } from '../../src/events/topology.js'
+import { streamUpdate, supportsSeveralFilters } from '../../src/events/topology.js'
 
 describe('the namespace topology', () => {
   const buses = testBuses()
@@ -32,18 +32,14 @@ describe('the namespace topology', () => {
     const consumers: string[] = []
     for await (const consumer of bus.jsm.consumers.list(bus.streamName('ORDERS')))
       consumers.push(consumer.name)
-    expect(consumers.sort()).toEqual([
-      'expiration-order-cancelled',
-      'expiration-order-completed',
-      'expiration-order-created',
-      'payments-order-cancelled',
-      'payments-order-completed',
-      'payments-order-created',
-      'payments-order-payment-refused',
-      'tickets-order-cancelled',
-      'tickets-order-completed',
-      'tickets-order-created',
-    ])
+    // One durable consumer per service and stream, filtered to the subjects the service handles.
+    expect(consumers.sort()).toEqual(['expiration-orders', 'payments-orders', 'tickets-orders'])
+    if (supportsSeveralFilters(bus)) {
+      const tickets = await bus.jsm.consumers.info(bus.streamName('ORDERS'), 'tickets-orders')
+      expect(tickets.config.filter_subjects?.sort()).toEqual(
+        ['order.cancelled', 'order.completed', 'order.created'].map((type) => `${bus.namespace}.${type}`),
+      )
+    }
   })
 
   it('keeps an event until every consumer of it has acknowledged it, and drops duplicates by id', async () => {
@@ -64,11 +60,7 @@ describe('the namespace topology', () => {
     // Nobody is consuming yet: every interested consumer (expiration, payments, tickets) still has it.
     const stream = bus.streamName('ORDERS')
     expect((await bus.jsm.streams.info(stream)).state.messages).toBe(1)
-    for (const name of [
-      'expiration-order-completed',
-      'payments-order-completed',
-      'tickets-order-completed',
-    ]) {
+    for (const name of ['expiration-orders', 'payments-orders', 'tickets-orders']) {
       const consumer = await bus.js.consumers.get(stream, name)
       const message = await consumer.next({ expires: 2_000 })
       expect(message?.seq).toBe(first.seq)

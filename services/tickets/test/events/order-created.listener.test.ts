@@ -131,6 +131,6 @@ describe('on order.created', () => {
     await tickets.publish(order)
     await tickets.handled(order)
     const letters = await tickets.db.selectFrom('dead_letters').select(['consumer', 'payload']).execute()
-    expect(letters).toEqual([{ consumer: 'tickets-order-created', payload: '{"not": "an event"}' }])
+    expect(letters).toEqual([{ consumer: 'tickets-orders', payload: '{"not": "an event"}' }])
   })
 })
