@@ -12,6 +12,7 @@ import {
   startStack,
   type Part,
   type Stack,
+  type StackOptions,
 } from '@ticketing/stack'
 import { infrastructure, nameTestDatabase, testNamespace, testRedisPrefix } from '@ticketing/testing'
 
@@ -24,6 +25,11 @@ export interface TestStack extends Stack {
   visitor(): ApiClient
   /** A visitor who signed up just now. */
   signUp(email?: string): Promise<ApiClient & { id: string; email: string }>
+  /** The servers it runs on, and each service's database on that PostgreSQL (the fault suite reads them). */
+  servers: TestServers
+  databaseUrls: Partial<Record<ServiceName, string>>
+  /** expiration's key prefix in Redis (QUEUE_PREFIX). */
+  queuePrefix: string
   /** Where keys and pids are kept, as `.data/` for npm start. */
   dataDir: string
   /** Stops every process and starts them again on the same data, as a second `npm start` would. */
@@ -34,15 +40,34 @@ export interface TestStack extends Stack {
 
 let users = 0
 
+/** The PostgreSQL, NATS and Redis a stack runs on: by default the shared ones of the test run. */
+export interface TestServers {
+  postgresUrl: string
+  natsUrl: string
+  redisUrl: string
+}
+
 /**
  * The whole marketplace as `npm start` runs it (each part its own process, the gateway in front), on free
  * ports, with databases, an events namespace and Redis keys of this run's own. Services run from source.
  */
 export async function startTestStack(
-  options: { client?: boolean; env?: Record<string, string>; restart?: boolean } = {},
+  options: {
+    client?: boolean
+    env?: Record<string, string>
+    restart?: boolean
+    /** Private servers (the fault suite's, which it stops and empties); their databases die with them. */
+    servers?: TestServers
+    partEnv?: StackOptions['partEnv']
+  } = {},
 ): Promise<TestStack> {
   const namespace = testNamespace()
   const redis = testRedisPrefix()
+  const servers: TestServers = options.servers ?? {
+    postgresUrl: infrastructure.postgresUrl,
+    natsUrl: infrastructure.natsUrl,
+    redisUrl: infrastructure.redisUrl,
+  }
   // A database of this run's own for each service that has one in the table of services.
   const databases = Object.fromEntries(
     SERVICES.filter((service) => services[service].database).map((service) => [
@@ -60,12 +85,23 @@ export async function startTestStack(
   const ports: Partial<Record<Part, number>> = {}
   for (const part of parts) ports[part] = await freePort()
 
+  const databaseUrls = Object.fromEntries(
+    Object.entries(databases).map(([service, database]) => {
+      const url = new URL(servers.postgresUrl)
+      url.pathname = `/${database.name}`
+      return [service, url.toString()]
+    }),
+  ) as Partial<Record<ServiceName, string>>
+
   const cleanup = async () => {
-    await Promise.all(Object.values(databases).map((database) => database?.drop()))
-    await redis.clear()
-    const bus = await connectBus({ url: infrastructure.natsUrl, namespace, service: 'auth' })
-    await removeTopology(bus).catch(() => undefined)
-    await bus.close()
+    // Private servers are removed whole by their owner.
+    if (!options.servers) {
+      await Promise.all(Object.values(databases).map((database) => database?.drop()))
+      await redis.clear()
+      const bus = await connectBus({ url: infrastructure.natsUrl, namespace, service: 'auth' })
+      await removeTopology(bus).catch(() => undefined)
+      await bus.close()
+    }
     await output.close()
     await rm(dataDir, { recursive: true, force: true })
   }
@@ -80,10 +116,9 @@ export async function startTestStack(
         namespace,
         queuePrefix: redis.prefix,
         databaseName: (service) => databases[service]!.name,
-        postgresUrl: infrastructure.postgresUrl,
-        natsUrl: infrastructure.natsUrl,
-        redisUrl: infrastructure.redisUrl,
+        ...servers,
         ports,
+        partEnv: options.partEnv,
         client: options.client ?? false,
         restart: options.restart ?? true,
         env: { LOG_LEVEL: 'info', ...options.env },
@@ -99,6 +134,9 @@ export async function startTestStack(
     return {
       ...stack,
       namespace,
+      servers,
+      databaseUrls,
+      queuePrefix: redis.prefix,
       dataDir,
       output,
       logFile,

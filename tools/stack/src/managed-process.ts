@@ -90,6 +90,21 @@ export class ManagedProcess {
     clearTimeout(timer)
   }
 
+  /**
+   * Ends the process at once with a signal (SIGKILL by default: a crash, no cleanup) and resolves once it has
+   * exited. Asked for, so neither counted as a death nor restarted: the fault suite kills a service mid-run
+   * with it and starts it again itself.
+   */
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    this.stopping = true
+    clearTimeout(this.restartTimer)
+    const child = this.child
+    if (!child || !this.running) return
+    const exited = once(child, 'exit')
+    child.kill(signal)
+    await exited
+  }
+
   /** Sends a signal as something outside the launcher would (tests use it to kill a service mid-run). */
   signal(signal: NodeJS.Signals): void {
     this.child?.kill(signal)

@@ -45,6 +45,8 @@ export interface StackOptions {
   client?: boolean
   /** Variables for every process: ORDER_HOLD_SECONDS, ADMIN_EMAILS, PAYMENT_GATEWAY, LOG_LEVEL... */
   env?: Record<string, string | undefined>
+  /** Variables for one part only, over `env` (the fault suite skews one service's clock, say). */
+  partEnv?: Partial<Record<Part, Record<string, string | undefined>>>
   /** Start a process that died again. On for npm start; tests that kill one turn it off or wait for it. */
   restart?: boolean
   /** Aborts a start in progress (Ctrl-C while building, say); what was started is stopped. */
@@ -137,7 +139,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       : ['--conditions=@ticketing/source', '--import', 'tsx', path.join(root, workspace, 'src/main.ts')]
 
   const processes = new Map<Part, ManagedProcess>()
-  const launch = (part: Part, args: string[], cwd: string, env: NodeJS.ProcessEnv) => {
+  const launch = (part: Part, args: string[], cwd: string, partEnv: NodeJS.ProcessEnv) => {
+    const env = { ...partEnv, ...options.partEnv?.[part] }
     const recordPids = () => writePids(dataDir, namespace, [...processes.values()])
     const child = new ManagedProcess(
       {

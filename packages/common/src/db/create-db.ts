@@ -35,11 +35,14 @@ export function createPool(url: string, options: DbOptions = {}): pg.Pool {
     application_name: options.applicationName,
     types,
   })
-  pool.on(
-    'error',
+  const lost =
     options.onIdleError ??
-      ((error) => process.emitWarning(`idle database connection lost: ${error.message}`)),
-  )
+    ((error: Error) => process.emitWarning(`database connection lost: ${error.message}`))
+  pool.on('error', lost)
+  // pg-pool listens for a client's errors only while it is idle: a server restarting while a connection is
+  // checked out (between two queries of a transaction) would otherwise be an uncaught exception that ends the
+  // process. The query in flight fails with the error all the same, and the pool discards the client.
+  pool.on('connect', (client) => client.on('error', lost))
   return pool
 }
 

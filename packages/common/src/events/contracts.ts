@@ -77,20 +77,18 @@ export type EventData<T extends EventType> = Static<(typeof eventSchemas)[T]>
 export const eventTypes = Object.keys(eventSchemas) as EventType[]
 
 /**
- * One stream per publishing service. Streams whose events feed durable consumers keep each message until
- * every consumer has acknowledged it (interest retention), so nothing unconsumed is ever discarded. auth's
- * stream feeds the revocation lists, which replay the last 16 minutes: it keeps a day of events instead.
+ * One stream per publishing service. Every stream keeps a day of events (limits retention, bounded in bytes,
+ * refusing new publishes rather than dropping old ones when full): a consumer deleted and recreated, or made
+ * late, reads the day again (processed_events skips what it applied), and auth's revocation lists replay their
+ * last 16 minutes from it. With interest retention, a deleted consumer's unread messages were dropped.
  */
 export const streams = {
-  AUTH: { publisher: 'auth', entities: ['user', 'session'], retention: 'limits' },
-  TICKETS: { publisher: 'tickets', entities: ['ticket'], retention: 'interest' },
-  ORDERS: { publisher: 'orders', entities: ['order'], retention: 'interest' },
-  EXPIRATION: { publisher: 'expiration', entities: ['expiration'], retention: 'interest' },
-  PAYMENTS: { publisher: 'payments', entities: ['payment'], retention: 'interest' },
-} as const satisfies Record<
-  string,
-  { publisher: ServiceName; entities: string[]; retention: 'limits' | 'interest' }
->
+  AUTH: { publisher: 'auth', entities: ['user', 'session'] },
+  TICKETS: { publisher: 'tickets', entities: ['ticket'] },
+  ORDERS: { publisher: 'orders', entities: ['order'] },
+  EXPIRATION: { publisher: 'expiration', entities: ['expiration'] },
+  PAYMENTS: { publisher: 'payments', entities: ['payment'] },
+} as const satisfies Record<string, { publisher: ServiceName; entities: string[] }>
 
 export type StreamKey = keyof typeof streams
 

@@ -171,8 +171,8 @@ export class EventListeners<DB extends EventTables> {
     while (!this.#stopped) {
       try {
         // After a failure the consumer, or its whole stream, may be gone (deleted by hand, a server back with an
-        // empty store): make the namespace's topology exist again, every consumer of a recreated stream
-        // included, or an interest-retained stream would drop what the others have yet to read.
+        // empty store): make the namespace's topology exist again. A recreated consumer reads the stream's day
+        // of events from the start; processed_events skips what was applied.
         if (failures > 0) await ensureTopology(bus)
         const durable = await bus.js.consumers.get(bus.streamName(stream), consumer)
         // By default consume() waits quietly for a deleted consumer or stream to come back, which nothing

@@ -1,10 +1,12 @@
 import type { Kysely } from 'kysely'
+import { JetStreamApiError } from '@nats-io/jetstream'
 import { publishEvent, type Bus } from './bus.js'
-import type { EventData, EventType } from './contracts.js'
+import { streams, type EventData, type EventType, type StreamKey } from './contracts.js'
 import { envelope } from './envelope.js'
 import type { EventTables } from './event-tables.js'
 import { onOutboxCommit } from './outbox.js'
 import { backoffMs, silentLogger, Sleeper, type EventLogger } from './logger.js'
+import { ensureTopology } from './topology.js'
 
 export interface PublishedEvent {
   id: string
@@ -20,6 +22,8 @@ export interface OutboxRelayOptions {
   pollIntervalMs?: number
   /** How long published rows are kept (for inspection) before they are deleted. */
   retainPublishedMs?: number
+  /** How often the relay looks at its own streams: lost and recreated, or nearly full. */
+  watchIntervalMs?: number
   /**
    * Called with a batch JetStream has acknowledged, before the rows are marked. Throwing leaves them pending,
    * as a crash at that point would: they are published again.
@@ -29,6 +33,19 @@ export interface OutboxRelayOptions {
 
 const PUBLISH_TIMEOUT_MS = 5_000
 const PURGE_EVERY_MS = 10 * 60_000
+/**
+ * Rows published up to this long after a stream's creation time are published again too: published_at is this
+ * host's clock and `created` the server's, and a copy too many is harmless where one too few is lost.
+ */
+const CLOCK_MARGIN_MS = 5_000
+/** A stream this full is logged as an error: at its limit it refuses publishes (the outbox keeps them). */
+const NEARLY_FULL = 0.8
+/**
+ * After the connection to NATS comes back, events published this recently are published again: a server that
+ * went down may not have written the last ones it acknowledged to disk. Copies are dropped by JetStream within
+ * its duplicate window and skipped by listeners after it.
+ */
+const REPUBLISH_AFTER_RECONNECT_MS = 2 * 60_000
 
 /**
  * Publishes the outbox. It wakes when a transaction of this process commits events, and polls as a backstop
@@ -48,6 +65,10 @@ export class OutboxRelay {
   #stopped = false
   #poked = false
   #lastPurge = 0
+  #lastWatch = 0
+  /** Per stream of this service, the creation time whose losses have been republished. */
+  readonly #streamCreated = new Map<StreamKey, string>()
+  readonly #nearlyFull = new Set<StreamKey>()
 
   constructor(options: OutboxRelayOptions) {
     this.#db = options.db
@@ -61,6 +82,31 @@ export class OutboxRelay {
     this.#stopped = false
     this.#unsubscribe = onOutboxCommit(() => this.#poke())
     this.#running = this.#loop()
+    void this.#watchConnection()
+  }
+
+  async #watchConnection(): Promise<void> {
+    const { connection } = this.#options.bus
+    for await (const status of connection.status()) {
+      if (this.#stopped) break
+      if (status.type !== 'reconnect') continue
+      const since = new Date(Date.now() - REPUBLISH_AFTER_RECONNECT_MS)
+      const result = await this.#db
+        .updateTable('outbox')
+        .set({ published_at: null, attempts: 0, last_error: null })
+        .where('published_at', '>=', since)
+        .executeTakeFirst()
+        .catch((error: unknown) =>
+          this.#logger.error({ err: error }, 'outbox: republishing after a reconnect failed'),
+        )
+      if (result && Number(result.numUpdatedRows) > 0) {
+        this.#logger.info(
+          { count: Number(result.numUpdatedRows) },
+          'outbox: reconnected; publishing recent events again',
+        )
+        this.#poke()
+      }
+    }
   }
 
   async stop(): Promise<void> {
@@ -144,6 +190,7 @@ export class OutboxRelay {
         failures = failed > 0 ? failures + 1 : 0
         full = published === this.#batchSize
         await this.#purgeIfDue()
+        await this.#watchIfDue()
       } catch (error) {
         failures++
         this.#logger.error({ err: error }, 'outbox: relay batch failed; will retry')
@@ -158,6 +205,71 @@ export class OutboxRelay {
   #poke(): void {
     this.#poked = true
     this.#sleeper.wake()
+  }
+
+  /**
+   * Looks at the streams this service publishes to. One that is gone is made again; one that was made again
+   * (a NATS back with an empty store, an operator's delete) lost the events published to its earlier self, so
+   * the rows published before it was created are published again. One nearly full is an error in the log
+   * before it refuses publishes.
+   */
+  async watchStreams(): Promise<number> {
+    const { bus } = this.#options
+    let republished = 0
+    for (const key of Object.keys(streams) as StreamKey[]) {
+      if (streams[key].publisher !== bus.service) continue
+      let info
+      try {
+        info = await bus.jsm.streams.info(bus.streamName(key))
+      } catch (error) {
+        if (!(error instanceof JetStreamApiError) || error.status !== 404) throw error
+        this.#logger.error({ stream: key }, 'outbox: stream lost; recreating it and publishing again')
+        await ensureTopology(bus)
+        info = await bus.jsm.streams.info(bus.streamName(key))
+      }
+      const seen = this.#streamCreated.get(key)
+      if (seen !== info.created) {
+        // Seen made again while running: what was published up to then went to the lost one. At a start, only
+        // rows clearly older than the stream (a loss while this process was away) count, or every start would
+        // publish again the first seconds of a new stream.
+        const margin = seen === undefined ? -CLOCK_MARGIN_MS : CLOCK_MARGIN_MS
+        const before = new Date(Date.parse(info.created) + margin)
+        const types = Object.values(streams[key].entities).map((entity) => `${entity}.%`)
+        const result = await this.#db
+          .updateTable('outbox')
+          .set({ published_at: null, attempts: 0, last_error: null })
+          .where('published_at', '<', before)
+          .where((eb) => eb.or(types.map((pattern) => eb('type', 'like', pattern))))
+          .executeTakeFirst()
+        const count = Number(result.numUpdatedRows)
+        if (count > 0) {
+          this.#logger.error(
+            { stream: key, count, created: info.created },
+            'outbox: the stream was recreated; publishing again what it lost',
+          )
+          this.#poke()
+        }
+        republished += count
+        this.#streamCreated.set(key, info.created)
+      }
+      const limit = info.config.max_bytes > 0 ? info.state.bytes / info.config.max_bytes : 0
+      if (limit >= NEARLY_FULL && !this.#nearlyFull.has(key)) {
+        this.#nearlyFull.add(key)
+        this.#logger.error(
+          { stream: key, bytes: info.state.bytes, maxBytes: info.config.max_bytes },
+          'outbox: stream nearly full; at its limit it refuses publishes',
+        )
+      } else if (limit < NEARLY_FULL * 0.9) {
+        this.#nearlyFull.delete(key)
+      }
+    }
+    return republished
+  }
+
+  async #watchIfDue(): Promise<void> {
+    if (Date.now() - this.#lastWatch < (this.#options.watchIntervalMs ?? 5_000)) return
+    this.#lastWatch = Date.now()
+    await this.watchStreams()
   }
 
   async #purgeIfDue(): Promise<void> {

@@ -24,8 +24,11 @@ const MINUTE_NS = nanos(60_000)
 
 /** Publishes with the same Nats-Msg-Id within this window are stored once. */
 export const DUPLICATE_WINDOW_NS = 2 * MINUTE_NS
-/** How long auth's stream keeps events: enough to rebuild a revocation list (15 minutes), with room to spare. */
-const AUTH_MAX_AGE_NS = 24 * 60 * MINUTE_NS
+/**
+ * How long a stream keeps events: a recreated consumer reads them again, a revocation list rebuilds its 16
+ * minutes. Shorter than processed_events is kept (7 days), so a re-read event is always recognised.
+ */
+const STREAM_MAX_AGE_NS = 24 * 60 * MINUTE_NS
 /** A stream that is full refuses new publishes (the outbox keeps them) rather than dropping old ones. */
 const STREAM_MAX_BYTES = 1024 ** 3
 /** How long a handler may hold a message before it is redelivered. */
@@ -47,10 +50,10 @@ function streamConfig(bus: Bus, key: StreamKey): Partial<StreamConfig> & { name:
     name: bus.streamName(key),
     subjects: stream.entities.map((entity) => `${bus.namespace}.${entity}.>`),
     storage: StorageType.File,
-    retention: stream.retention === 'interest' ? RetentionPolicy.Interest : RetentionPolicy.Limits,
+    retention: RetentionPolicy.Limits,
     discard: DiscardPolicy.New,
     max_bytes: STREAM_MAX_BYTES,
-    max_age: stream.retention === 'limits' ? AUTH_MAX_AGE_NS : 0,
+    max_age: STREAM_MAX_AGE_NS,
     duplicate_window: DUPLICATE_WINDOW_NS,
     num_replicas: bus.replicas,
   }
@@ -100,6 +103,13 @@ async function ensureStream(bus: Bus, key: StreamKey): Promise<void> {
   const config = streamConfig(bus, key)
   try {
     const { config: existing } = await bus.jsm.streams.info(config.name)
+    if (existing.retention !== config.retention) {
+      // Made with interest retention by an earlier version; JetStream cannot change a stream's retention. Made
+      // again, it is empty: its publisher's relay sees the new creation time and publishes again what it lost.
+      await bus.jsm.streams.delete(config.name)
+      await bus.jsm.streams.add(config)
+      return
+    }
     await bus.jsm.streams.update(config.name, streamUpdate(existing, config))
   } catch (error) {
     if (!isNotFound(error)) throw error
@@ -122,12 +132,11 @@ async function ensureConsumer(bus: Bus, service: ServiceName, stream: StreamKey)
 }
 
 /**
- * Consumers of the namespace's streams that the contracts no longer declare (one per event type, from before
- * a consumer per stream): left alone, an interest-retained stream would keep every message for them forever.
+ * Durable consumers of the namespace's streams that the contracts no longer declare (one per event type, from
+ * before a consumer per stream): nobody reads them, and they would show a backlog forever.
  */
 async function removeUndeclaredConsumers(bus: Bus, wanted: Set<string>): Promise<void> {
   for (const key of Object.keys(streams) as StreamKey[]) {
-    if (streams[key].retention !== 'interest') continue
     const stream = bus.streamName(key)
     const names: string[] = []
     for await (const consumer of bus.jsm.consumers.list(stream)) {
@@ -144,7 +153,7 @@ async function removeUndeclaredConsumers(bus: Bus, wanted: Set<string>): Promise
 /**
  * Makes every stream and every durable consumer of the namespace exist, as the contracts declare them. Each
  * service runs it at start, before it publishes: consumers exist before the first event, whatever order the
- * services start in, so interest-retained streams never drop an event nobody was yet listening for.
+ * services start in, so every consumer reads every event from the first.
  */
 export async function ensureTopology(bus: Bus): Promise<void> {
   for (const key of Object.keys(streams) as StreamKey[]) await ensureStream(bus, key)

@@ -143,6 +143,47 @@ describe('the transactional outbox', () => {
   })
 })
 
+describe('a stream lost under a running relay', () => {
+  it('is made again, and what it held is published again: a listener that lost its consumer gets it all', async () => {
+    const harness = await eventsHarness('outbox_lost')
+    const publisher = await harness.buses.connect('tickets')
+    const consumerBus = await harness.buses.connect('orders')
+    const received = new Set<string>()
+    const listeners = new EventListeners({ bus: consumerBus, db: harness.db }).on(
+      'ticket.created',
+      async (event) => void received.add(event.id),
+    )
+    const relay = new OutboxRelay({ db: harness.db, bus: publisher, watchIntervalMs: 100 })
+    try {
+      listeners.start()
+      relay.start()
+      const ids = await Promise.all(
+        Array.from({ length: 5 }, () =>
+          inTransaction(harness.db, (trx) => writeEvent(trx, 'ticket.created', ticketData())),
+        ),
+      )
+      await vi.waitFor(() => expect(received.size).toBe(5), { timeout: 10_000 })
+      // The bus loses the stream (an operator's delete, a server back without its store), consumers and all.
+      await publisher.jsm.streams.delete(publisher.streamName('TICKETS'))
+      await vi.waitFor(
+        async () => {
+          const info = await publisher.jsm.streams.info(publisher.streamName('TICKETS'))
+          expect(info.state.messages).toBe(5)
+        },
+        { timeout: 15_000, interval: 100 },
+      )
+      // The listener's recreated consumer read them again; processed_events kept them from applying twice.
+      const later = await inTransaction(harness.db, (trx) => writeEvent(trx, 'ticket.created', ticketData()))
+      await vi.waitFor(() => expect(received.has(later)).toBe(true), { timeout: 15_000 })
+      expect([...received].sort()).toEqual([...ids, later].sort())
+    } finally {
+      await relay.stop()
+      await listeners.stop()
+      await harness.cleanup()
+    }
+  })
+})
+
 describe('the outbox while NATS is down', () => {
   it('keeps events until the server is back, then delivers all of them', async () => {
     const server = await startNatsServer()

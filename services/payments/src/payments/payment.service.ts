@@ -43,7 +43,7 @@ export async function createPayment(
   request: { orderId: string; token: string },
   logger: EventLogger,
 ): Promise<PaymentView> {
-  const order = await findOrderToPay(ctx.db, request.orderId)
+  const order = await orderWhenKnown(ctx, request.orderId)
   if (!order) throw new NotFoundError({ message: 'Order not found' })
   if (order.user_id !== buyer.id) throw new NotYoursError()
   if (order.status === 'cancelled') throw new OrderCancelledError()
@@ -109,6 +109,22 @@ export async function createPayment(
     )
     if (resolved?.status === 'declined') throw new PaymentDeclinedError()
     return view(resolved ?? (await findPayment(ctx.db, payment.paymentId))!)
+  }
+}
+
+/** How long a payment waits for an order payments has not heard of yet: order.created is on its way. */
+const ORDER_ARRIVAL_WAIT_MS = 2_000
+
+/**
+ * The order from the replica. A buyer who pays right after reserving may be quicker than order.created: that
+ * is an internal step not yet done, not an unknown order, so the request waits a moment for it.
+ */
+async function orderWhenKnown(ctx: PaymentsContext, orderId: string) {
+  const deadline = Date.now() + ORDER_ARRIVAL_WAIT_MS
+  for (;;) {
+    const order = await findOrderToPay(ctx.db, orderId)
+    if (order || Date.now() >= deadline) return order
+    await new Promise((resolve) => setTimeout(resolve, 50))
   }
 }
 
@@ -260,10 +276,15 @@ export async function releaseRefusedPayment(trx: Kysely<Database>, paymentId: st
   else if (payment?.status === 'captured') await oweSettlement(trx, payment.id, 'refund')
 }
 
-/** The order is over: an authentication the buyer never finished is released with it. */
-export async function releaseUnfinishedAttempts(trx: Kysely<Database>, orderId: string): Promise<void> {
+/**
+ * The order was cancelled: an authentication the buyer never finished is released with it, and so is an
+ * authorisation (orders would refuse its payment.created, but that answer never comes if the event was lost).
+ */
+export async function releaseAttemptsOfCancelledOrder(trx: Kysely<Database>, orderId: string): Promise<void> {
   const payment = await findLivePayment(trx, orderId)
-  if (payment?.status === 'requires_action') await oweSettlement(trx, payment.id, 'void')
+  if (payment?.status === 'requires_action' || payment?.status === 'authorized') {
+    await oweSettlement(trx, payment.id, 'void')
+  }
 }
 
 function view(payment: PaymentRow): PaymentView {

@@ -54,4 +54,13 @@ describe('order.payment-refused', () => {
       failing.mockRestore()
     }
   })
+
+  it('voids an authorisation when the order is cancelled, even if orders’ refusal never comes', async () => {
+    const buyer = await payments.buyer()
+    const order = await payments.placeOrder(buyer.id)
+    expect((await payments.pay(order.id, 'tok_visa', buyer.cookies)).statusCode).toBe(201)
+    await payments.cancelOrder(order)
+    await payments.settled(order.id, ['voided'])
+    expect((await payments.intentsFor(order.id)).map((intent) => intent.status)).toEqual(['voided'])
+  })
 })

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { newEvent } from '@ticketing/common'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { startPayments, type PaymentsHarness } from '../helpers.js'
 
@@ -37,6 +38,23 @@ describe('POST /api/payments', () => {
       orderId: order.id,
       status: 'captured',
     })
+  })
+
+  it('waits a moment for an order it has not heard of yet: a buyer who pays right after reserving is not refused', async () => {
+    const buyer = await payments.buyer()
+    const order = {
+      id: randomUUID(),
+      version: 0,
+      status: 'created' as const,
+      userId: buyer.id,
+      expiresAt: new Date(Date.now() + 600_000).toISOString(),
+      ticket: { id: randomUUID(), version: 1, price: 2500, currency: 'USD' },
+    }
+    // Paid first, announced a moment later: the request is already waiting when order.created arrives.
+    const paying = payments.pay(order.id, 'tok_visa', buyer.cookies)
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    await payments.publish(newEvent('order.created', order, '/orders'))
+    expect((await paying).statusCode).toBe(201)
   })
 
   it('answers 400 to a second payment for the same order, without touching the card again', async () => {

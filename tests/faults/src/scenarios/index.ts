@@ -1,0 +1,35 @@
+import type { Scenario } from '../harness.js'
+import { clockAhead, clockBehind } from './clock.js'
+import {
+  consumerDeleted,
+  duplicateDelivery,
+  natsEmptied,
+  natsRestarted,
+  poisonMessage,
+  reorderedEvents,
+} from './events.js'
+import { consumerPaused, rollingRestart, serviceKilled } from './processes.js'
+import { gatewayTimeout, paymentRacingExpiry, paymentsKilledMidPayment } from './payments.js'
+import { doubleSubmit } from './requests.js'
+import { postgresRestarted, redisFlushed } from './servers.js'
+
+/** Every scenario, in the order `npm run faults` runs them. */
+export const scenarios: Scenario[] = [
+  serviceKilled,
+  duplicateDelivery,
+  reorderedEvents,
+  poisonMessage,
+  natsRestarted,
+  natsEmptied,
+  consumerPaused,
+  consumerDeleted,
+  postgresRestarted,
+  redisFlushed,
+  clockAhead,
+  clockBehind,
+  doubleSubmit,
+  gatewayTimeout,
+  paymentsKilledMidPayment,
+  paymentRacingExpiry,
+  rollingRestart,
+]

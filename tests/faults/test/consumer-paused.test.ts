@@ -1,0 +1,4 @@
+import { consumerPaused } from '../src/scenarios/processes.js'
+import { faultTest } from '../src/vitest.js'
+
+faultTest(consumerPaused)

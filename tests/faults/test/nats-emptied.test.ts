@@ -1,0 +1,4 @@
+import { natsEmptied } from '../src/scenarios/events.js'
+import { faultTest } from '../src/vitest.js'
+
+faultTest(natsEmptied)

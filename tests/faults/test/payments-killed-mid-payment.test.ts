@@ -1,0 +1,4 @@
+import { paymentsKilledMidPayment } from '../src/scenarios/payments.js'
+import { faultTest } from '../src/vitest.js'
+
+faultTest(paymentsKilledMidPayment)

@@ -1,0 +1,4 @@
+import { poisonMessage } from '../src/scenarios/events.js'
+import { faultTest } from '../src/vitest.js'
+
+faultTest(poisonMessage)

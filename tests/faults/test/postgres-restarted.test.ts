@@ -1,0 +1,4 @@
+import { postgresRestarted } from '../src/scenarios/servers.js'
+import { faultTest } from '../src/vitest.js'
+
+faultTest(postgresRestarted)

@@ -1,0 +1,4 @@
+import { redisFlushed } from '../src/scenarios/servers.js'
+import { faultTest } from '../src/vitest.js'
+
+faultTest(redisFlushed)

@@ -1,0 +1,4 @@
+import { reorderedEvents } from '../src/scenarios/events.js'
+import { faultTest } from '../src/vitest.js'
+
+faultTest(reorderedEvents)

@@ -1,0 +1,4 @@
+import { rollingRestart } from '../src/scenarios/processes.js'
+import { faultTest } from '../src/vitest.js'
+
+faultTest(rollingRestart)
