@@ -30,6 +30,7 @@ export {
 export { buildService, requestId, type ServiceInstance, type ServiceOptions } from './http/build-service.js'
 export { dependency, type DependencyHooks, type ReadinessCheck } from './http/dependencies.js'
 export { errorHandler, notFoundHandler } from './http/error-handler.js'
+export { metricsRoute, ServiceMetrics } from './metrics.js'
 
 // Database kit
 export { createDb, type DbOptions } from './db/create-db.js'

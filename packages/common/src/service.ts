@@ -9,6 +9,7 @@ import { busDependency, connectBus, type Bus } from './events/bus.js'
 import type { ServiceName } from './services.js'
 import { ensureTopology } from './events/topology.js'
 import { buildService, type ServiceInstance, type ServiceOptions } from './http/build-service.js'
+import type { ServiceMetrics } from './metrics.js'
 
 /** The configuration every service with a database, the bus and authentication reads (see the env fragments). */
 export interface ServiceConfig {
@@ -89,15 +90,18 @@ export interface Worker {
   stop(): Promise<void>
   /** Readiness, if the worker has a say in it: rejects while it cannot do its work (listeners without a consumer). */
   check?(): Promise<unknown>
+  /** Counts what it does into the app's metrics (events handled, dead letters, outbox rows published). */
+  reportTo?(metrics: ServiceMetrics): void
 }
 
 /**
  * Starts a worker and stops it when the app closes. Workers are registered after the app's own dependencies,
  * so on close they stop first: listeners finish their handlers and the relay its batch while the bus and the
- * database are still open. A worker with a check takes part in `/readyz`. Every service's workers.ts starts its
- * background work through this.
+ * database are still open. A worker with a check takes part in `/readyz`, one with metrics counts into the
+ * app's `/metrics`. Every service's workers.ts starts its background work through this.
  */
 export function startWorker<W extends Worker>(app: ServiceInstance, name: string, worker: W): W {
+  worker.reportTo?.(app.metrics)
   worker.start()
   app.dependencies.add(name, { close: () => worker.stop(), check: worker.check && (() => worker.check!()) })
   return worker

@@ -2,9 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { once } from 'node:events'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
+import { freePort, waitForPort } from './ports.js'
 
 /** A nats-server of the test's own, for tests that stop and restart the bus under a running service. */
 export interface PrivateNatsServer {
@@ -24,32 +24,6 @@ function natsServerBinary(): string {
   )
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer()
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port } = server.address() as net.AddressInfo
-  server.close()
-  await once(server, 'close')
-  return port
-}
-
-async function waitForPort(port: number, child: ChildProcess): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    if (child.exitCode !== null) throw new Error(`nats-server exited with ${child.exitCode}`)
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = net.connect({ host: '127.0.0.1', port }, () => {
-        socket.end()
-        resolve(true)
-      })
-      socket.once('error', () => resolve(false))
-    })
-    if (open) return
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-  throw new Error(`nats-server did not listen on ${port}`)
-}
-
 export async function startNatsServer(): Promise<PrivateNatsServer> {
   const port = await freePort()
   const storeDir = await mkdtemp(path.join(os.tmpdir(), 'ticketing-nats-'))
@@ -59,7 +33,7 @@ export async function startNatsServer(): Promise<PrivateNatsServer> {
     child = spawn(natsServerBinary(), ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], {
       stdio: 'ignore',
     })
-    await waitForPort(port, child)
+    await waitForPort(port, child, 'nats-server')
   }
   const stop = async () => {
     if (!child || child.exitCode !== null) return

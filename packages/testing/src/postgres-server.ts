@@ -3,10 +3,10 @@ import { existsSync, readdirSync } from 'node:fs'
 import { chown, mkdtemp, rm } from 'node:fs/promises'
 import { once } from 'node:events'
 import { createRequire } from 'node:module'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
+import { freePort } from './ports.js'
 
 /** A PostgreSQL server of the test's own, for tests that stop, crash and restart the database under a service. */
 export interface PrivatePostgresServer {
@@ -41,16 +41,6 @@ function postgresBinaries(): string {
   if (!found)
     throw new Error('no PostgreSQL binaries found: set PG_BIN to the folder holding initdb and postgres')
   return found
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer()
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port } = server.address() as net.AddressInfo
-  server.close()
-  await once(server, 'close')
-  return port
 }
 
 /** PostgreSQL refuses to run as root: as root, it runs as the system's `postgres` user. */

@@ -2,9 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { once } from 'node:events'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
+import { freePort, waitForPort } from './ports.js'
 
 /** A redis-server of the test's own, for tests that flush or restart Redis under a running service. */
 export interface PrivateRedisServer {
@@ -21,32 +21,6 @@ function redisServerBinary(): string {
   return ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find(existsSync) ?? 'redis-server'
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer()
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port } = server.address() as net.AddressInfo
-  server.close()
-  await once(server, 'close')
-  return port
-}
-
-async function waitForPort(port: number, child: ChildProcess): Promise<void> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`)
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = net.connect({ host: '127.0.0.1', port }, () => {
-        socket.end()
-        resolve(true)
-      })
-      socket.once('error', () => resolve(false))
-    })
-    if (open) return
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-  throw new Error(`redis-server did not listen on ${port}`)
-}
-
 /** Starts a redis-server on a free port, with an append-only file in a temporary folder, as `npm start` runs it. */
 export async function startRedisServer(): Promise<PrivateRedisServer> {
   const port = await freePort()
@@ -59,7 +33,7 @@ export async function startRedisServer(): Promise<PrivateRedisServer> {
       ['--bind', '127.0.0.1', '--port', String(port), '--dir', dataDir, '--appendonly', 'yes', '--save', ''],
       { stdio: 'ignore' },
     )
-    await waitForPort(port, child)
+    await waitForPort(port, child, 'redis-server')
   }
   const stop = async () => {
     if (!child || child.exitCode !== null || child.signalCode !== null) return

@@ -1,5 +1,8 @@
 import { once } from 'node:events'
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises'
 import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
 
 /** True when something accepts TCP connections on host:port. */
 export function isPortOpen(port: number, host = '127.0.0.1', timeoutMs = 500): Promise<boolean> {
@@ -32,14 +35,41 @@ export async function canListen(port: number): Promise<boolean> {
   }
 }
 
-/** A port nobody listens on right now. */
+/** Where ports handed out are claimed, for every process on the machine. */
+const CLAIMS = path.join(os.tmpdir(), 'ticketing-port-claims')
+/** Long enough for the part it was chosen for to start listening (a client build included). */
+const CLAIM_MS = 15 * 60_000
+
+/**
+ * A port nobody listens on right now, and that no other process of ours was handed in the last minutes. The
+ * OS may give a port that was free a moment ago to another caller before the first one's server listens on it
+ * (test stacks choose a dozen ports each, several at once): a claim file per port, made with O_EXCL, settles
+ * who gets it.
+ */
 export async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0)
-  await once(server, 'listening')
-  const { port } = server.address() as net.AddressInfo
-  server.close()
-  await once(server, 'close')
-  return port
+  await mkdir(CLAIMS, { recursive: true })
+  for (;;) {
+    const server = net.createServer().listen(0)
+    await once(server, 'listening')
+    const { port } = server.address() as net.AddressInfo
+    server.close()
+    await once(server, 'close')
+    if (await claim(port)) return port
+  }
+}
+
+async function claim(port: number): Promise<boolean> {
+  const file = path.join(CLAIMS, String(port))
+  try {
+    await writeFile(file, String(process.pid), { flag: 'wx' })
+    return true
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+    const claimed = await stat(file).catch(() => undefined)
+    if (claimed && Date.now() - claimed.mtimeMs < CLAIM_MS) return false
+    await rm(file, { force: true }) // an old claim: whoever made it listens by now, or never will
+    return claim(port)
+  }
 }
 
 export async function waitForPort(port: number, what: string, timeoutMs = 30_000): Promise<void> {

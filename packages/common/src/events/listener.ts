@@ -9,6 +9,7 @@ import { backoffMs, silentLogger, Sleeper, type EventLogger } from './logger.js'
 import { RetryLaterError } from './retry-later.js'
 import { consumerName, ensureTopology } from './topology.js'
 import { PeriodicJob } from '../process/periodic-job.js'
+import type { ServiceMetrics } from '../metrics.js'
 
 /**
  * Applies one event, in the transaction that also records it as processed. It decodes and calls the service
@@ -44,6 +45,8 @@ export interface EventListenersOptions<DB extends EventTables> {
    */
   retryBudget?: number
   onHandled?: (event: HandledEvent) => void
+  /** Where handled and dead-lettered events are counted; startWorker passes the app's (reportTo). */
+  metrics?: ServiceMetrics
   /**
    * How long processed_events rows are kept. Long after JetStream could redeliver an acknowledged event or
    * the outbox republish one, they only take space.
@@ -89,12 +92,18 @@ export class EventListeners<DB extends EventTables> {
   readonly #entityQueues = new Map<string, Promise<void>>()
   #stopped = false
   #purging: PeriodicJob | undefined
+  #metrics: ServiceMetrics | undefined
 
   constructor(options: EventListenersOptions<DB>) {
     this.#options = options
     this.#logger = options.logger ?? silentLogger
     this.#concurrency = options.concurrency ?? 16
     this.#retryBudget = options.retryBudget ?? 10
+    this.#metrics = options.metrics
+  }
+
+  reportTo(metrics: ServiceMetrics): void {
+    this.#metrics = metrics
   }
 
   on<T extends EventType>(type: T, handler: EventHandler<T, DB>): this {
@@ -266,6 +275,8 @@ export class EventListeners<DB extends EventTables> {
       if (applied) {
         const lagMs = Date.now() - Date.parse(event.time)
         this.#options.onHandled?.({ type: event.type, id: event.id, lagMs })
+        this.#metrics?.eventsHandled.inc({ consumer, type: event.type })
+        this.#metrics?.eventLag.observe({ consumer }, lagMs / 1000)
         this.#logger.debug({ consumer, eventId: event.id, lagMs }, 'events: handled')
       }
     } catch (error) {
@@ -319,6 +330,7 @@ export class EventListeners<DB extends EventTables> {
     if (!this.#options.db) {
       this.#logger.error({ ...fields, payload }, `events: message dropped (${why ?? 'invalid message'})`)
       message.term()
+      this.#metrics?.eventsDeadLettered.inc({ consumer })
       return
     }
     try {
@@ -334,6 +346,7 @@ export class EventListeners<DB extends EventTables> {
         .execute()
       this.#logger.error(fields, `events: message dead-lettered (${why ?? 'invalid message'})`)
       message.term()
+      this.#metrics?.eventsDeadLettered.inc({ consumer })
     } catch (recordError) {
       // Not recorded, so not terminated: it comes back and we try again.
       this.#logger.error({ err: recordError, consumer }, 'events: could not record a dead letter')

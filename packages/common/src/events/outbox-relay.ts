@@ -7,6 +7,7 @@ import type { EventTables } from './event-tables.js'
 import { onOutboxCommit } from './outbox.js'
 import { backoffMs, silentLogger, Sleeper, type EventLogger } from './logger.js'
 import { ensureTopology } from './topology.js'
+import type { ServiceMetrics } from '../metrics.js'
 
 export interface PublishedEvent {
   id: string
@@ -29,6 +30,8 @@ export interface OutboxRelayOptions {
    * as a crash at that point would: they are published again.
    */
   onPublished?: (events: PublishedEvent[]) => void | Promise<void>
+  /** Where published rows and failed publishes are counted; startWorker passes the app's (reportTo). */
+  metrics?: ServiceMetrics
 }
 
 const PUBLISH_TIMEOUT_MS = 5_000
@@ -69,12 +72,18 @@ export class OutboxRelay {
   /** Per stream of this service, the creation time whose losses have been republished. */
   readonly #streamCreated = new Map<StreamKey, string>()
   readonly #nearlyFull = new Set<StreamKey>()
+  #metrics: ServiceMetrics | undefined
 
   constructor(options: OutboxRelayOptions) {
     this.#db = options.db
     this.#options = options
     this.#logger = options.logger ?? silentLogger
     this.#batchSize = options.batchSize ?? 250
+    this.#metrics = options.metrics
+  }
+
+  reportTo(metrics: ServiceMetrics): void {
+    this.#metrics = metrics
   }
 
   start(): void {
@@ -119,7 +128,7 @@ export class OutboxRelay {
 
   /** Publishes one batch of pending events, oldest first. */
   async relayBatch(): Promise<{ published: number; failed: number }> {
-    return this.#db.transaction().execute(async (trx) => {
+    const outcome = await this.#db.transaction().execute(async (trx) => {
       const rows = await trx
         .selectFrom('outbox')
         .select(['id', 'type', 'data', 'occurred_at'])
@@ -178,6 +187,10 @@ export class OutboxRelay {
       }
       return { published: published.length, failed: failed.length }
     })
+    // Counted once committed: a batch rolled back after its publishes is published, and counted, again.
+    this.#metrics?.outboxPublished.inc(outcome.published)
+    this.#metrics?.outboxPublishFailures.inc(outcome.failed)
+    return outcome
   }
 
   async #loop(): Promise<void> {
@@ -252,11 +265,21 @@ export class OutboxRelay {
         republished += count
         this.#streamCreated.set(key, info.created)
       }
-      const limit = info.config.max_bytes > 0 ? info.state.bytes / info.config.max_bytes : 0
+      // An operator may bound a stream by messages too; whichever limit is nearer counts.
+      const limit = Math.max(
+        info.config.max_bytes > 0 ? info.state.bytes / info.config.max_bytes : 0,
+        info.config.max_msgs > 0 ? info.state.messages / info.config.max_msgs : 0,
+      )
       if (limit >= NEARLY_FULL && !this.#nearlyFull.has(key)) {
         this.#nearlyFull.add(key)
         this.#logger.error(
-          { stream: key, bytes: info.state.bytes, maxBytes: info.config.max_bytes },
+          {
+            stream: key,
+            bytes: info.state.bytes,
+            maxBytes: info.config.max_bytes,
+            messages: info.state.messages,
+            maxMessages: info.config.max_msgs,
+          },
           'outbox: stream nearly full; at its limit it refuses publishes',
         )
       } else if (limit < NEARLY_FULL * 0.9) {

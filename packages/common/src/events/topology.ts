@@ -85,7 +85,10 @@ export function consumerConfig(bus: Bus, service: ServiceName, stream: StreamKey
     deliver_policy: DeliverPolicy.All,
     ack_wait: ACK_WAIT_NS,
     max_deliver: -1,
-    max_ack_pending: 1_000,
+    // Unbounded: a message waiting on nak backoff stays pending, and a bound would let enough of them (events
+    // waiting for others, a handler failing for a while) stop every other delivery. Each instance bounds what
+    // it holds by the messages it pulls (the listener's concurrency).
+    max_ack_pending: -1,
   }
 }
 
@@ -122,11 +125,12 @@ async function ensureConsumer(bus: Bus, service: ServiceName, stream: StreamKey)
   try {
     await bus.jsm.consumers.add(bus.streamName(stream), config)
   } catch (error) {
-    // It exists with other subjects (a subscription was added since): the filter may change in place.
+    // It exists with other subjects (a subscription was added since) or limits: both may change in place.
     if (!(error instanceof JetStreamApiError)) throw error
     if (!config.filter_subjects) throw error
     await bus.jsm.consumers.update(bus.streamName(stream), config.durable_name!, {
       filter_subjects: config.filter_subjects,
+      max_ack_pending: config.max_ack_pending,
     })
   }
 }

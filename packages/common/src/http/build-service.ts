@@ -12,6 +12,7 @@ import { crossSiteProtection } from './cross-site.js'
 import { errorHandler, notFoundHandler } from './error-handler.js'
 import { healthRoutes } from './dependencies.js'
 import { validatorCompiler } from './validation.js'
+import { metricsRoute } from '../metrics.js'
 
 export type ServiceInstance = FastifyInstance<
   Server,
@@ -55,7 +56,7 @@ function loggerOptions(options: ServiceOptions): FastifyServerOptions['logger'] 
 
 /**
  * A Fastify instance set up the way every service wants it: TypeBox types, one error shape, request ids,
- * health routes and security headers. It never listens; main.ts does, and tests use inject().
+ * health routes, `/metrics` and security headers. It never listens; main.ts does, and tests use inject().
  */
 export function buildService(options: ServiceOptions): ServiceInstance {
   const app = Fastify({
@@ -101,6 +102,7 @@ export function buildService(options: ServiceOptions): ServiceInstance {
     done()
   })
   void app.register(healthRoutes)
+  void app.register(metricsRoute)
   void app.register(cookie)
   void app.register(crossSiteProtection, { allowedOrigins: options.allowedOrigins ?? [] })
   return app

@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { ensureTopology, EventListeners, type Bus } from '../../src/index.js'
+import { ensureTopology, EventListeners, newEvent, RetryLaterError, type Bus } from '../../src/index.js'
 import { eventsHarness, publishDirect, ticketData, ticketEvent, type Database } from './helpers.js'
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -53,5 +54,45 @@ describe('events of one entity', () => {
     }
     expect(overlaps).toEqual([])
     expect(mostAtOnce).toBeGreaterThan(1) // other tickets did not wait for one ticket's slow create
+  })
+})
+
+/** Issue 13, hole 3: nak'd messages count against max_ack_pending, and enough of them stalled a consumer. */
+describe('messages waiting on nak backoff', () => {
+  let harness: Awaited<ReturnType<typeof eventsHarness>>
+  let bus: Bus
+  beforeAll(async () => {
+    harness = await eventsHarness('nak_stall')
+    bus = await harness.buses.connect('orders')
+    await ensureTopology(bus)
+  })
+  afterAll(() => harness.cleanup())
+
+  it('never keep the others from being delivered', async () => {
+    const healthy = randomUUID()
+    const handled: string[] = []
+    const listeners = new EventListeners<Database>({ bus, db: harness.db, concurrency: 64 }).on(
+      'expiration.completed',
+      async (event) => {
+        if (event.data.orderId !== healthy) throw new RetryLaterError('waits for an event that never comes')
+        handled.push(event.data.orderId)
+      },
+    )
+    // More waiting than the server once let a consumer have unacknowledged, then one that can be applied.
+    const waiting = Array.from({ length: 1_100 }, () => randomUUID())
+    for (let sent = 0; sent < waiting.length; sent += 100) {
+      await Promise.all(
+        waiting
+          .slice(sent, sent + 100)
+          .map((orderId) => publishDirect(bus, newEvent('expiration.completed', { orderId }, '/e'))),
+      )
+    }
+    await publishDirect(bus, newEvent('expiration.completed', { orderId: healthy }, '/expiration'))
+    listeners.start()
+    try {
+      await vi.waitFor(() => expect(handled).toEqual([healthy]), { timeout: 30_000, interval: 100 })
+    } finally {
+      await listeners.stop()
+    }
   })
 })
