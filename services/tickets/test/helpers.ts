@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import {
   createDb,
   durableName,
+  handlerName,
   newEvent,
   publishEvent,
   streamOf,
@@ -98,7 +99,7 @@ export async function startTickets(env: Record<string, string> = {}) {
 
     /** Resolves once tickets' listener has applied (and committed) the event. */
     async handled(event: AnyCloudEvent) {
-      const consumer = durableName('tickets', event.type)
+      const consumer = handlerName('tickets', event.type)
       await eventually(async () => {
         const row = await db
           .selectFrom('processed_events')

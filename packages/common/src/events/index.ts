@@ -8,7 +8,7 @@ export {
   type CloudEvent,
 } from './envelope.js'
 export { busDependency, connectBus, publishEvent, type Bus, type BusOptions } from './bus.js'
-export { durableName, ensureTopology, removeTopology } from './topology.js'
+export { durableName, ensureTopology, handlerName, removeTopology } from './topology.js'
 export {
   eventTablesV1,
   type DeadLetterTable,

@@ -7,7 +7,7 @@ import { decodeEvent, InvalidEventError, type CloudEvent } from './envelope.js'
 import type { EventTables } from './event-tables.js'
 import { backoffMs, silentLogger, Sleeper, type EventLogger } from './logger.js'
 import { RetryLaterError } from './retry-later.js'
-import { consumerName, ensureTopology } from './topology.js'
+import { consumerName, ensureTopology, handlerName } from './topology.js'
 import { PeriodicJob } from '../process/periodic-job.js'
 import type { ServiceMetrics } from '../metrics.js'
 
@@ -310,7 +310,9 @@ export class EventListeners<DB extends EventTables> {
     return inTransaction(db, async (trx) => {
       const inserted = await (trx as unknown as Transaction<EventTables>)
         .insertInto('processed_events')
-        .values({ consumer, event_id: event.id })
+        // Keyed by the handler, not the consumer: a consumer's name may change (one per type became one per
+        // stream) and a recreated consumer reads its stream's day again, but an event is applied once per handler.
+        .values({ consumer: handlerName(this.#options.bus.service, event.type), event_id: event.id })
         .onConflict((conflict) => conflict.doNothing())
         .returning('event_id')
         .executeTakeFirst()

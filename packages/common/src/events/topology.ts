@@ -39,6 +39,14 @@ export function consumerName(service: ServiceName, stream: StreamKey): string {
   return `${service}-${stream.toLowerCase()}`
 }
 
+/**
+ * A service's handler of one event type, as processed_events knows it: `orders-ticket-created` (the name each
+ * type's own consumer had before there was one consumer per stream, so rows written then still count).
+ */
+export function handlerName(service: ServiceName, type: EventType): string {
+  return `${service}-${type.replace(/\./g, '-')}`
+}
+
 /** The durable consumer through which a service receives events of this type. */
 export function durableName(service: ServiceName, type: EventType): string {
   return consumerName(service, streamOf(type))

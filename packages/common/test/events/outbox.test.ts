@@ -117,7 +117,7 @@ describe('the transactional outbox', () => {
       .select('consumer')
       .where('event_id', '=', id)
       .execute()
-    expect(processed).toEqual([{ consumer: 'orders-tickets' }])
+    expect(processed).toEqual([{ consumer: 'orders-ticket-created' }])
   })
 
   it('shares the outbox between relay instances without publishing a row twice', async () => {
