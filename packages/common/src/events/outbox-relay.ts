@@ -5,6 +5,7 @@ import { streams, type EventData, type EventType, type StreamKey } from './contr
 import { envelope } from './envelope.js'
 import type { EventTables } from './event-tables.js'
 import { onOutboxCommit } from './outbox.js'
+import { republishSince } from './republish.js'
 import { backoffMs, silentLogger, Sleeper, type EventLogger } from './logger.js'
 import { ensureTopology } from './topology.js'
 import type { ServiceMetrics } from '../metrics.js'
@@ -100,19 +101,12 @@ export class OutboxRelay {
       if (this.#stopped) break
       if (status.type !== 'reconnect') continue
       const since = new Date(Date.now() - REPUBLISH_AFTER_RECONNECT_MS)
-      const result = await this.#db
-        .updateTable('outbox')
-        .set({ published_at: null, attempts: 0, last_error: null })
-        .where('published_at', '>=', since)
-        .executeTakeFirst()
-        .catch((error: unknown) =>
-          this.#logger.error({ err: error }, 'outbox: republishing after a reconnect failed'),
-        )
-      if (result && Number(result.numUpdatedRows) > 0) {
-        this.#logger.info(
-          { count: Number(result.numUpdatedRows) },
-          'outbox: reconnected; publishing recent events again',
-        )
+      const count = await republishSince(this.#db, since).catch((error: unknown) => {
+        this.#logger.error({ err: error }, 'outbox: republishing after a reconnect failed')
+        return 0
+      })
+      if (count > 0) {
+        this.#logger.info({ count }, 'outbox: reconnected; publishing recent events again')
         this.#poke()
       }
     }
