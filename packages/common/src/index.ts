@@ -39,6 +39,7 @@ export { inTransaction, pgErrorCode, type TransactionOptions } from './db/transa
 
 // Process
 export { runService, type RunningService, type RunOptions } from './process/run-service.js'
+export { crashAt, FAULT_POINTS, FAULT_POINTS_VARIABLE, type FaultPoint } from './process/fault-points.js'
 export { PeriodicJob, type PeriodicJobOptions } from './process/periodic-job.js'
 
 // Events

@@ -1,7 +1,7 @@
 import { copyFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { connectBus, type Bus } from '@ticketing/common'
+import { connectBus, FAULT_POINTS_VARIABLE, type Bus, type FaultPoint } from '@ticketing/common'
 import { SERVICES, type Part } from '@ticketing/stack'
 import {
   startNatsServer,
@@ -35,6 +35,8 @@ export interface FaultContext {
   target: CheckTarget
   /** A connection to the stack's bus (namespace and all), opened on first use. */
   bus: () => Promise<Bus>
+  /** A death the scenario causes from inside the process (a fault point), not a finding. */
+  expectDeath: (part: Part) => void
   /** Records that something the scenario expects did not happen: counted beside the invariants. */
   problem: (message: string) => void
   log: (message: string) => void
@@ -102,6 +104,29 @@ export async function killAndRestart(stack: TestStack, part: Part, signal: NodeJ
   await child.kill(signal)
   child.start()
   await stack.waitUntilReady(part, 60_000)
+}
+
+/**
+ * A crash at an exact moment: `part` is started again with the fault point armed (TICKETING_FAULT_POINTS), the
+ * load drives it there and it dies (SIGKILL, by its own hand), then it is started once more without it, as a
+ * supervisor would. False, and started without the point, if the point was not reached in time.
+ */
+export async function crashAtFaultPoint(
+  context: FaultContext,
+  part: Part,
+  point: FaultPoint,
+  timeoutMs = 30_000,
+): Promise<boolean> {
+  const child = context.stack.processes.get(part)!
+  await child.stop()
+  const deaths = child.deaths
+  child.start({ [FAULT_POINTS_VARIABLE]: point })
+  const crashed = await poll(async () => (child.deaths > deaths ? true : undefined), timeoutMs, 50)
+  if (crashed) context.expectDeath(part)
+  else await child.kill()
+  child.start()
+  await context.stack.waitUntilReady(part, 60_000)
+  return crashed === true
 }
 
 /** SIGTERM and a clean stop (in-flight work finished), then started again: one step of a rolling restart. */
@@ -247,6 +272,7 @@ export async function runScenario(
     for (let round = 1; round <= rounds; round++) {
       const started = Date.now()
       const problems: string[] = []
+      const deaths = new Map([...running.processes].map(([part, child]) => [part, child.deaths]))
       const context: FaultContext = {
         stack: running,
         servers,
@@ -257,10 +283,10 @@ export async function runScenario(
         target,
         bus: async () =>
           (bus ??= await connectBus({ url: target.natsUrl, namespace: target.namespace, service: 'auth' })),
+        expectDeath: (part) => deaths.set(part, (deaths.get(part) ?? 0) + 1),
         problem: (message) => problems.push(message),
         log: (message) => log(`[${scenario.name} #${round}] ${message}`),
       }
-      const deaths = new Map([...running.processes].map(([part, child]) => [part, child.deaths]))
       try {
         if (!(await context.load.progressed(2))) problems.push('the load made no purchases before the fault')
         await scenario.inject(context)

@@ -56,12 +56,13 @@ export class ManagedProcess {
     return [...this.recent]
   }
 
-  start(): void {
+  /** Spawns it; `extraEnv` adds variables for this run only (the fault suite arms a fault point with it). */
+  start(extraEnv: NodeJS.ProcessEnv = {}): void {
     this.stopping = false
     this.startedAt = Date.now()
     const child = spawn(this.spec.command, this.spec.args, {
       cwd: this.spec.cwd,
-      env: this.spec.env,
+      env: { ...this.spec.env, ...extraEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     })

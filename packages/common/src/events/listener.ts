@@ -8,6 +8,7 @@ import type { EventTables } from './event-tables.js'
 import { backoffMs, silentLogger, Sleeper, type EventLogger } from './logger.js'
 import { RetryLaterError } from './retry-later.js'
 import { consumerName, ensureTopology, handlerName } from './topology.js'
+import { crashAt } from '../process/fault-points.js'
 import { PeriodicJob } from '../process/periodic-job.js'
 import type { ServiceMetrics } from '../metrics.js'
 
@@ -271,6 +272,7 @@ export class EventListeners<DB extends EventTables> {
   ): Promise<void> {
     try {
       const applied = await this.#apply(consumer, event, handler)
+      crashAt('listener.after-commit')
       message.ack()
       if (applied) {
         const lagMs = Date.now() - Date.parse(event.time)
@@ -305,6 +307,7 @@ export class EventListeners<DB extends EventTables> {
     const { db } = this.#options
     if (!db) {
       await handler(event, undefined as never, this.#logger)
+      crashAt('listener.before-commit') // no transaction: the handler's effects stay
       return true
     }
     return inTransaction(db, async (trx) => {
@@ -318,6 +321,7 @@ export class EventListeners<DB extends EventTables> {
         .executeTakeFirst()
       if (!inserted) return false // already applied: a redelivery or a republish
       await handler(event, trx, this.#logger)
+      crashAt('listener.before-commit')
       return true
     })
   }

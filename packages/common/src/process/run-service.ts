@@ -1,5 +1,6 @@
 import closeWithGrace from 'close-with-grace'
 import { ConfigError } from '../config/load-config.js'
+import { armFaultPoints } from './fault-points.js'
 
 export interface RunningService {
   close(): Promise<unknown>
@@ -16,17 +17,23 @@ export interface RunOptions {
  * accepting, finish in-flight requests, then close dependencies in reverse order.
  */
 export function runService(start: () => Promise<RunningService>, options: RunOptions = {}): void {
-  start().then(
-    (service) => {
-      closeWithGrace({ delay: options.shutdownDelayMs ?? 10_000 }, async ({ err }) => {
-        if (err) process.stderr.write(`shutting down after an error: ${err.stack ?? String(err)}\n`)
-        await service.close()
-      })
-    },
-    (error: unknown) => {
-      const reason = error instanceof ConfigError ? error.message : ((error as Error)?.stack ?? String(error))
-      process.stderr.write(`failed to start: ${reason}\n`)
-      process.exit(1)
-    },
-  )
+  Promise.resolve()
+    .then(() => {
+      armFaultPoints()
+      return start()
+    })
+    .then(
+      (service) => {
+        closeWithGrace({ delay: options.shutdownDelayMs ?? 10_000 }, async ({ err }) => {
+          if (err) process.stderr.write(`shutting down after an error: ${err.stack ?? String(err)}\n`)
+          await service.close()
+        })
+      },
+      (error: unknown) => {
+        const reason =
+          error instanceof ConfigError ? error.message : ((error as Error)?.stack ?? String(error))
+        process.stderr.write(`failed to start: ${reason}\n`)
+        process.exit(1)
+      },
+    )
 }

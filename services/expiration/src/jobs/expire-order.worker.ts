@@ -1,6 +1,6 @@
 import { Worker, type Job } from 'bullmq'
 import type { Redis } from 'ioredis'
-import { newEvent, publishEvent, type Bus, type EventLogger } from '@ticketing/common'
+import { crashAt, newEvent, publishEvent, type Bus, type EventLogger } from '@ticketing/common'
 import { expirationEventId } from './expiration-event-id.js'
 import { EXPIRE_ORDER_QUEUE, type ExpireOrderJob } from './expire-order.queue.js'
 
@@ -26,6 +26,7 @@ export function startExpireOrderWorker(options: ExpireOrderWorkerOptions): Worke
         id: expirationEventId(orderId),
       })
       await publishEvent(bus, event)
+      crashAt('expiration.after-publish')
       logger.info({ orderId, eventId: event.id }, 'expiration: order expired')
     },
     { connection: options.redis, prefix: options.prefix, concurrency: 16 },

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import {
+  crashAt,
   inTransaction,
   NotFoundError,
   pgErrorCode,
@@ -93,6 +94,7 @@ export async function createPayment(
       paymentId: payment.paymentId,
       token: request.token,
     })
+    crashAt('payments.after-authorize')
     return view(await recordIntent(ctx.db, payment.paymentId, intent))
   } catch (error) {
     if (error instanceof CardDeclinedError) {

@@ -8,6 +8,12 @@ import {
   poisonMessage,
   reorderedEvents,
 } from './events.js'
+import {
+  expirationKilledMidJob,
+  killedAfterCommit,
+  killedBeforeCommit,
+  paymentsKilledAfterAuthorize,
+} from './crash-points.js'
 import { consumerPaused, rollingRestart, serviceKilled } from './processes.js'
 import { gatewayTimeout, paymentRacingExpiry, paymentsKilledMidPayment } from './payments.js'
 import { doubleSubmit } from './requests.js'
@@ -16,6 +22,9 @@ import { postgresRestarted, redisFlushed } from './servers.js'
 /** Every scenario, in the order `npm run faults` runs them. */
 export const scenarios: Scenario[] = [
   serviceKilled,
+  killedAfterCommit,
+  killedBeforeCommit,
+  expirationKilledMidJob,
   duplicateDelivery,
   reorderedEvents,
   poisonMessage,
@@ -30,6 +39,7 @@ export const scenarios: Scenario[] = [
   doubleSubmit,
   gatewayTimeout,
   paymentsKilledMidPayment,
+  paymentsKilledAfterAuthorize,
   paymentRacingExpiry,
   rollingRestart,
 ]

@@ -1,0 +1,4 @@
+import { expirationKilledMidJob } from '../src/scenarios/crash-points.js'
+import { faultTest } from '../src/vitest.js'
+
+faultTest(expirationKilledMidJob)

@@ -1,0 +1,4 @@
+import { killedAfterCommit } from '../src/scenarios/crash-points.js'
+import { faultTest } from '../src/vitest.js'
+
+faultTest(killedAfterCommit)
