@@ -165,9 +165,17 @@ export function startLoad(stack: TestStack, users: UserPool, options: LoadOption
  * The stack's members, signed up once and kept across rounds. Each worker sells as one seller and buys as
  * one of a few buyers in turn, so that no buyer piles up more open orders than a member may have.
  */
+/** Access tokens live 15 minutes: members older than this renew their session before use, as pages do. */
+const RENEW_AFTER_MS = 10 * 60_000
+
+interface Member {
+  user: Promise<User>
+  renewedAt: number
+}
+
 export class UserPool {
-  readonly #sellers = new Map<number, Promise<User>>()
-  readonly #buyers = new Map<string, Promise<User>>()
+  readonly #sellers = new Map<number, Member>()
+  readonly #buyers = new Map<string, Member>()
   #turn = 0
 
   constructor(private readonly stack: TestStack) {}
@@ -181,14 +189,19 @@ export class UserPool {
     return this.#member(this.#buyers, key)
   }
 
-  #member<K>(members: Map<K, Promise<User>>, key: K): Promise<User> {
+  async #member<K>(members: Map<K, Member>, key: K): Promise<User> {
     let member = members.get(key)
     if (!member) {
-      member = this.stack.signUp()
+      member = { user: this.stack.signUp(), renewedAt: Date.now() }
       members.set(key, member)
       // A sign-up that failed during a fault is tried again next time.
-      member.catch(() => members.delete(key))
+      member.user.catch(() => members.delete(key))
     }
-    return member
+    const user = await member.user
+    if (Date.now() - member.renewedAt > RENEW_AFTER_MS) {
+      const renewed = await user.post('/api/users/refresh').catch(() => undefined)
+      if (renewed?.status === 200) member.renewedAt = Date.now()
+    }
+    return user
   }
 }
