@@ -115,7 +115,7 @@ export async function crashAtFaultPoint(
   context: FaultContext,
   part: Part,
   point: FaultPoint,
-  timeoutMs = 30_000,
+  timeoutMs = 90_000,
 ): Promise<boolean> {
   const child = context.stack.processes.get(part)!
   await child.stop()

@@ -16,7 +16,7 @@ async function crashEach(
   for (const part of parts) {
     const crashed = await crashAtFaultPoint(context, part, point)
     context.log(crashed ? `${part} crashed at ${point}` : `${part} never reached ${point}`)
-    if (!crashed) context.problem(`${part} did not reach ${point} within 30 s of load`)
+    if (!crashed) context.problem(`${part} did not reach ${point} within 90 s of load`)
   }
 }
 
