@@ -9,7 +9,7 @@ import Fastify, {
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import cookie from '@fastify/cookie'
 import { crossSiteProtection } from './cross-site.js'
-import { errorHandler, notFoundHandler } from './error-handler.js'
+import { commonErrorOptions, errorHandler, notFoundHandler } from './error-handler.js'
 import { healthRoutes } from './dependencies.js'
 import { validatorCompiler } from './validation.js'
 import { metricsRoute } from '../metrics.js'
@@ -68,6 +68,7 @@ export function buildService(options: ServiceOptions): ServiceInstance {
     bodyLimit: 1024 * 1024,
     trustProxy: options.trustProxy ?? false,
     return503OnClosing: true,
+    ...commonErrorOptions,
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.setValidatorCompiler(validatorCompiler)
