@@ -38,6 +38,9 @@ export interface ServiceOptions {
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/
 
+/** The largest request body any route takes (DESIGN §3: 413 above it); the gateway holds bodies to it too. */
+export const BODY_LIMIT_BYTES = 1024 * 1024
+
 /** Keeps the id the gateway gave a request, so one id follows it through every log; otherwise makes one. */
 export function requestId(request: IncomingMessage): string {
   const given = request.headers['x-request-id']
@@ -65,7 +68,7 @@ export function buildService(options: ServiceOptions): ServiceInstance {
     requestIdHeader: false,
     // One line per request, written when it completes, instead of Fastify's two (received + completed).
     logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
-    bodyLimit: 1024 * 1024,
+    bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: options.trustProxy ?? false,
     return503OnClosing: true,
     ...commonErrorOptions,

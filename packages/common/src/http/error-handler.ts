@@ -1,4 +1,4 @@
-import { STATUS_CODES } from 'node:http'
+import { STATUS_CODES, type Server } from 'node:http'
 import type { Socket } from 'node:net'
 import type {
   FastifyError,
@@ -73,7 +73,9 @@ function render(error: unknown): Rendered {
       validationItems(fastifyError.validation as never, fastifyError.validationContext ?? 'body'),
     )
   }
-  // The proxy wraps a refused connection in its own error: the cause says what happened.
+  // The proxy wraps a refused connection, or our own refusal of a body it was streaming, in its own error:
+  // the cause says what happened.
+  if (fastifyError.cause instanceof AppError) return render(fastifyError.cause)
   const causeCode = (fastifyError.cause as { code?: string } | undefined)?.code
   const mapped = (fastifyError.code && knownCodes[fastifyError.code]) || (causeCode && knownCodes[causeCode])
   if (mapped) return registered(mapped)
@@ -135,7 +137,10 @@ function clientErrorHandler(this: FastifyInstance, error: Error & { code?: strin
  * see it: a malformed URL, an over-long path parameter, an unparseable request) through ours. Spread into
  * the options of every Fastify server we run, services and gateway alike.
  */
-export const commonErrorOptions = {
+export const commonErrorOptions: Pick<
+  FastifyServerOptions<Server>,
+  'frameworkErrors' | 'clientErrorHandler'
+> = {
   frameworkErrors: (error, request, reply) => void errorHandler(error, request, reply),
   clientErrorHandler,
-} satisfies Partial<FastifyServerOptions>
+}
