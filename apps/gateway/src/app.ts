@@ -1,6 +1,14 @@
 import type { IncomingHttpHeaders } from 'node:http'
+import { Readable, Transform } from 'node:stream'
 import proxy from '@fastify/http-proxy'
-import { errorHandler, requestId } from '@ticketing/common'
+import {
+  AppError,
+  BODY_LIMIT_BYTES,
+  commonErrorOptions,
+  errorHandler,
+  notFoundHandler,
+  requestId,
+} from '@ticketing/common'
 import Fastify, {
   LogController,
   type FastifyInstance,
@@ -8,30 +16,63 @@ import Fastify, {
   type RawServerBase,
   type RequestGenericInterface,
 } from 'fastify'
-import { routesOf, type Config } from './config.js'
+import { routesOf, trustedProxies, type Config } from './config.js'
+import { requestTargetProblem } from './request-target.js'
+
+/** Headers by which a client could claim an address or origin of its choosing; we say who asked instead. */
+const CLIENT_CLAIMS = ['forwarded', 'x-real-ip', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto']
 
 /**
  * The headers a service behind us sees: the browser's (cookies included), who asked and how
  * (X-Forwarded-For/-Host/-Proto, as an ingress sets them), and the request id every log line will carry.
+ * Who asked is the socket's address, or what a proxy named in TRUST_PROXY said (Fastify's `request.ip`
+ * walks X-Forwarded-For back through trusted proxies only): never a client's own X-Forwarded-For, which
+ * the services would otherwise believe, since we are the proxy they trust.
  */
 function forwardedHeaders(
   request: FastifyRequest<RequestGenericInterface, RawServerBase>,
   headers: IncomingHttpHeaders,
 ): IncomingHttpHeaders {
-  const forwardedFor = headers['x-forwarded-for']
+  const forwarded = { ...headers }
+  for (const claim of CLIENT_CLAIMS) delete forwarded[claim]
   return {
-    ...headers,
+    ...forwarded,
     'x-request-id': request.id,
-    'x-forwarded-for': forwardedFor ? `${String(forwardedFor)}, ${request.ip}` : request.ip,
-    'x-forwarded-host': headers['x-forwarded-host'] ?? request.host,
-    'x-forwarded-proto': headers['x-forwarded-proto'] ?? request.protocol,
+    'x-forwarded-for': request.ip,
+    'x-forwarded-host': request.host,
+    'x-forwarded-proto': request.protocol,
   }
+}
+
+const isApi = (url: string) => url === '/api' || url.startsWith('/api/') || url.startsWith('/api?')
+
+/**
+ * A streamed API body, failed once it passes the limit every service holds to. A service refuses such a body
+ * itself, but it answers 413 and closes the connection while we are still sending, and its answer is lost
+ * in the reset (the proxy saw EPIPE and answered 500): so the gateway counts, and answers 413 itself.
+ */
+function limited(body: Readable): Readable {
+  let bytes = 0
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      bytes += chunk.length
+      if (bytes <= BODY_LIMIT_BYTES) return done(null, chunk)
+      // The rest of the body is read and dropped, not left unread: a connection closed with unread data is
+      // reset, and the client might then lose our answer just as we lost the service's.
+      body.unpipe(counter)
+      body.resume()
+      done(new AppError('BODY_TOO_LARGE'))
+    },
+  })
+  body.once('error', (error) => counter.destroy(error))
+  return body.pipe(counter)
 }
 
 /**
  * The local gateway: routes as the ingress does, streaming bodies both ways. It is not a service: no
  * database, no authentication and no origin check of its own (each service does those), and it never parses
- * a body. A service that does not answer is a 503 in the common error shape.
+ * a body. What it cannot route (a hostile path, an unknown `/api` route, a body over the services' limit)
+ * it answers itself, in the common error shape; a service that does not answer is a 503 in that shape.
  */
 export async function buildGateway(
   config: Config,
@@ -42,10 +83,16 @@ export async function buildGateway(
     genReqId: requestId,
     requestIdHeader: false,
     logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
-    bodyLimit: 1024 * 1024,
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: trustedProxies(config),
+    ...commonErrorOptions,
   })
   app.setErrorHandler(errorHandler)
-  app.addHook('onSend', async (request, reply) => void reply.header('x-request-id', request.id))
+  app.setNotFoundHandler(notFoundHandler)
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id)
+    void reply.header('x-content-type-options', 'nosniff')
+  })
   app.get('/healthz', { logLevel: 'warn' }, async () => ({ status: 'ok' }))
   // One line per request, as every service writes; the proxy's own chatter ("fetching from remote server")
   // stays below the routes' log level.
@@ -65,6 +112,24 @@ export async function buildGateway(
     }
     done()
   })
+
+  app.addHook('onRequest', async (request) => {
+    const problem = requestTargetProblem(request.url)
+    if (problem) throw new AppError('INVALID_URL', { message: problem })
+    if (isApi(request.url) && Number(request.headers['content-length']) > BODY_LIMIT_BYTES) {
+      throw new AppError('BODY_TOO_LARGE')
+    }
+  })
+  app.addHook('preHandler', async (request) => {
+    if (isApi(request.url) && request.body instanceof Readable) request.body = limited(request.body)
+  })
+
+  // Every /api path that no service serves: the client would answer with an HTML page.
+  const unknownApiRoute = async () => {
+    throw new AppError('ROUTE_NOT_FOUND')
+  }
+  app.all('/api', unknownApiRoute)
+  app.all('/api/*', unknownApiRoute)
 
   for (const route of routesOf(config)) {
     await app.register(proxy, {

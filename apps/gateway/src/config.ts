@@ -13,11 +13,24 @@ export const configSchema = Type.Object({
   PAYMENTS_URL: local(services.payments.port),
   /** The Next.js client, which serves every path that is not an API's. */
   CLIENT_URL: local(webParts.client.port),
+  /**
+   * The proxies in front of the gateway whose X-Forwarded-For (and -Host, -Proto) to believe: addresses or
+   * CIDR ranges, or proxy-addr's names (`loopback`, `uniquelocal`), comma-separated.
+   * Empty (the default): none, so the client's address is the socket's and a client cannot choose it.
+   * `true` is refused: trusting every sender is trusting the client.
+   */
+  TRUST_PROXY: Type.String({ default: '', pattern: '^(?!\\s*true\\s*$)' }),
 })
 
 export type Config = Static<typeof configSchema>
 
 export const readConfig = (env?: Record<string, string | undefined>): Config => loadConfig(configSchema, env)
+
+/** TRUST_PROXY as Fastify's `trustProxy`: false, or the list of trusted addresses. */
+export function trustedProxies(config: Config): false | string {
+  const value = config.TRUST_PROXY.trim()
+  return value === '' ? false : value
+}
 
 /**
  * The ingress's rules (DESIGN §2): each service's API paths, from the table of services, to that service;

@@ -1,28 +1,9 @@
-import http from 'node:http'
-import { once } from 'node:events'
-import type { AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { BODY_LIMIT_BYTES } from '@ticketing/common'
 import { buildGateway } from '../src/app.js'
 import { readConfig } from '../src/config.js'
-
-/** A stand-in for a service: answers with what reached it. */
-async function echoServer(name: string) {
-  const server = http.createServer((request, response) => {
-    let bytes = 0
-    request.on('data', (chunk: Buffer) => (bytes += chunk.length))
-    request.on('end', () => {
-      response.setHeader('content-type', 'application/json')
-      response.setHeader('set-cookie', `from=${name}; Path=/; HttpOnly`)
-      response.end(
-        JSON.stringify({ name, method: request.method, url: request.url, headers: request.headers, bytes }),
-      )
-    })
-  })
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }
-}
+import { echoServer } from './helpers.js'
 
 describe('the gateway', () => {
   const upstreams: Awaited<ReturnType<typeof echoServer>>[] = []
@@ -92,8 +73,8 @@ describe('the gateway', () => {
     expect(traced.json<{ headers: Record<string, string> }>().headers['x-request-id']).toBe('trace-42')
   })
 
-  it('streams bodies through unparsed, whatever their type', async () => {
-    const body = Buffer.alloc(3 * 1024 * 1024, 'x')
+  it('streams bodies through unparsed, whatever their type: up to 1 MB to a service, any size to the client', async () => {
+    const body = Buffer.alloc(BODY_LIMIT_BYTES, 'x')
     const response = await gateway.inject({
       method: 'PUT',
       url: '/api/tickets/abc',
@@ -101,6 +82,9 @@ describe('the gateway', () => {
       payload: body,
     })
     expect(response.json()).toMatchObject({ name: 'tickets', bytes: body.length })
+    const upload = Buffer.alloc(3 * 1024 * 1024, 'x')
+    const page = await gateway.inject({ method: 'POST', url: '/upload', payload: upload })
+    expect(page.json()).toMatchObject({ name: 'client', bytes: upload.length })
   })
 
   it('answers 503 in the common shape when a service is down', async () => {

@@ -28,8 +28,9 @@ export {
 
 // HTTP kit
 export { buildService, requestId, type ServiceInstance, type ServiceOptions } from './http/build-service.js'
+export { BODY_LIMIT_BYTES } from './http/build-service.js'
 export { dependency, type DependencyHooks, type ReadinessCheck } from './http/dependencies.js'
-export { errorHandler, notFoundHandler } from './http/error-handler.js'
+export { commonErrorOptions, errorHandler, notFoundHandler } from './http/error-handler.js'
 export { metricsRoute, ServiceMetrics } from './metrics.js'
 
 // Database kit

@@ -14,6 +14,10 @@ export const errorRegistry = {
     message: 'The request body must be JSON (Content-Type: application/json)',
   },
   BODY_TOO_LARGE: { status: 413, message: 'The request body is larger than 1 MB' },
+  INVALID_URL: { status: 400, message: 'The request URL is not valid' },
+  MALFORMED_REQUEST: { status: 400, message: 'The request is not well-formed HTTP' },
+  REQUEST_TIMEOUT: { status: 408, message: 'The request took too long to arrive' },
+  HEADERS_TOO_LARGE: { status: 431, message: 'The request headers are too large' },
 
   // Identity
   NOT_SIGNED_IN: { status: 401, message: 'Not signed in' },

@@ -9,7 +9,7 @@ import Fastify, {
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import cookie from '@fastify/cookie'
 import { crossSiteProtection } from './cross-site.js'
-import { errorHandler, notFoundHandler } from './error-handler.js'
+import { commonErrorOptions, errorHandler, notFoundHandler } from './error-handler.js'
 import { healthRoutes } from './dependencies.js'
 import { validatorCompiler } from './validation.js'
 import { metricsRoute } from '../metrics.js'
@@ -38,6 +38,9 @@ export interface ServiceOptions {
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/
 
+/** The largest request body any route takes (DESIGN §3: 413 above it); the gateway holds bodies to it too. */
+export const BODY_LIMIT_BYTES = 1024 * 1024
+
 /** Keeps the id the gateway gave a request, so one id follows it through every log; otherwise makes one. */
 export function requestId(request: IncomingMessage): string {
   const given = request.headers['x-request-id']
@@ -65,9 +68,10 @@ export function buildService(options: ServiceOptions): ServiceInstance {
     requestIdHeader: false,
     // One line per request, written when it completes, instead of Fastify's two (received + completed).
     logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
-    bodyLimit: 1024 * 1024,
+    bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: options.trustProxy ?? false,
     return503OnClosing: true,
+    ...commonErrorOptions,
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.setValidatorCompiler(validatorCompiler)

@@ -37,20 +37,40 @@ function encodeCursor(position: PageCursor): string {
   return Buffer.from(JSON.stringify([position.createdAt.toISOString(), position.id])).toString('base64url')
 }
 
-function decodeCursor(cursor: string): PageCursor {
+/** `2026-11-24T09:00:00.000Z`: years 0–9999, the ones toISOString writes without a sign. */
+const ISO_INSTANT_LENGTH = 24
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/**
+ * The position a cursor names, or undefined if it is not one `encodeCursor` made: the cursor is only
+ * base64url JSON, so a client can craft one, and what it holds goes into SQL as a timestamp and a uuid.
+ * Requiring exactly what encodeCursor writes (an ISO instant of a four-digit year that reads back the same, a
+ * uuid) keeps a crafted one from reaching the database as a value it would refuse.
+ */
+function decodeCursor(cursor: string): PageCursor | undefined {
+  let decoded: unknown
   try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string]
-    const date = new Date(createdAt)
-    if (typeof id !== 'string' || Number.isNaN(date.getTime())) throw new Error('bad cursor')
-    return { createdAt: date, id }
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
   } catch {
-    throw new ValidationError([{ field: 'cursor', message: 'Cursor is not one this list gave out' }])
+    return undefined
   }
+  if (!Array.isArray(decoded) || decoded.length !== 2) return undefined
+  const [createdAt, id] = decoded as unknown[]
+  if (typeof createdAt !== 'string' || createdAt.length !== ISO_INSTANT_LENGTH) return undefined
+  if (typeof id !== 'string' || !UUID.test(id)) return undefined
+  const date = new Date(createdAt)
+  if (Number.isNaN(date.getTime()) || date.toISOString() !== createdAt) return undefined
+  return { createdAt: date, id }
 }
 
 /** The page a validated `?limit&cursor` asks for; a cursor this API did not give out is a 400 on `cursor`. */
 export function pageRequest(query: { limit: number; cursor?: string }): Page {
-  return { size: query.limit, after: query.cursor ? decodeCursor(query.cursor) : undefined }
+  if (query.cursor === undefined || query.cursor === '') return { size: query.limit }
+  const after = decodeCursor(query.cursor)
+  if (!after) {
+    throw new ValidationError([{ field: 'cursor', message: 'Cursor is not one this list gave out' }])
+  }
+  return { size: query.limit, after }
 }
 
 /**

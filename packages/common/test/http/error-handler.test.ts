@@ -1,3 +1,5 @@
+import { once } from 'node:events'
+import net, { type AddressInfo } from 'node:net'
 import { Writable } from 'node:stream'
 import Type from 'typebox'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -194,3 +196,141 @@ describe('the error handler', () => {
     expect(response.headers['x-powered-by']).toBeUndefined()
   })
 })
+
+describe('hostile input', () => {
+  let app: ServiceInstance
+
+  beforeAll(async () => {
+    app = buildService({ name: 'test', logger: false })
+    app.post(
+      '/notes',
+      {
+        schema: {
+          body: Type.Object({
+            text: Type.String(),
+            tags: Type.Optional(Type.Array(Type.String())),
+            weight: Type.Optional(Type.Number()),
+          }),
+        },
+      },
+      async (request) => request.body,
+    )
+    app.get(
+      '/notes',
+      {
+        schema: {
+          querystring: Type.Object({
+            q: Type.Optional(Type.String()),
+            limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+            near: Type.Optional(Type.Number()),
+          }),
+        },
+      },
+      async (request) => request.query,
+    )
+    app.get(
+      '/notes/:id',
+      { schema: { params: Type.Object({ id: Type.String({ format: 'uuid' }) }) } },
+      async (request) => request.params,
+    )
+    await app.ready()
+  })
+  afterAll(() => app.close())
+
+  const post = (payload: string) =>
+    app.inject({ method: 'POST', url: '/notes', headers: { 'content-type': 'application/json' }, payload })
+
+  it.each([
+    ['a NUL', '{"text":"a\\u0000b"}', 'text'],
+    ['a lone high surrogate', '{"text":"a\\ud800b"}', 'text'],
+    ['a lone low surrogate', '{"text":"\\udc00"}', 'text'],
+    ['a NUL in a list', '{"text":"ok","tags":["fine","\\u0000"]}', 'tags.1'],
+  ])('refuses a body string with %s as a 400 naming the field', async (_what, payload, field) => {
+    const response = await post(payload)
+    expect(response.statusCode).toBe(400)
+    expect(response.json()).toEqual({
+      errors: [{ message: expect.stringContaining('must not contain NUL'), field }],
+    })
+  })
+
+  it('keeps a well-formed pair of surrogates (an emoji) and ignores hostile text in unknown properties', async () => {
+    const response = await post('{"text":"\\ud83c\\udfab","extra":"\\u0000"}')
+    expect(response.statusCode).toBe(200)
+    expect(response.json()).toEqual({ text: '🎫' })
+  })
+
+  it.each([
+    // JSON.parse reads 1e999 as Infinity, which is not a JSON Schema number.
+    ['1e999', 'Weight must be a number'],
+    ['-1e999', 'Weight must be a number'],
+    ['1e300', 'Weight must be between'],
+  ])('refuses the body number %s', async (number, message) => {
+    const response = await post(`{"text":"a","weight":${number}}`)
+    expect(response.statusCode).toBe(400)
+    expect(response.json().errors[0]).toEqual({ message: expect.stringContaining(message), field: 'weight' })
+  })
+
+  it.each([
+    ['q=%00', 'q'],
+    ['limit=1e999', 'limit'],
+    ['limit=Infinity', 'limit'],
+    ['limit=99999999999999999999999', 'limit'],
+    ['near=-Infinity', 'near'],
+  ])('refuses the query %s as a 400 naming the parameter', async (query, field) => {
+    const response = await app.inject({ url: `/notes?${query}` })
+    expect(response.statusCode).toBe(400)
+    expect(response.json()).toEqual({ errors: [{ message: expect.any(String), field }] })
+  })
+
+  it.each([
+    ['an over-long path parameter', `/notes/${'a'.repeat(500)}`, 404, 'Not found'],
+    ['a malformed percent-encoding', '/notes/%E0%A4%A', 400, 'The request URL is not valid'],
+    ['a lone percent sign', '/notes/%', 400, 'The request URL is not valid'],
+    ['an encoded separator', '/notes/a%2Fb', 404, 'Not found'],
+  ])('answers %s in the common shape', async (_what, url, status, message) => {
+    const response = await app.inject({ url })
+    expect(response.statusCode).toBe(status)
+    expect(response.headers['content-type']).toMatch(/^application\/json/)
+    expect(response.json()).toEqual({ errors: [{ message }] })
+  })
+
+  it('answers an empty JSON body, and one of another charset, in the common shape', async () => {
+    const empty = await post('')
+    expect(empty.statusCode).toBe(400)
+    expect(empty.json()).toEqual({ errors: [{ message: 'The request body is not valid JSON' }] })
+    const unknownType = await app.inject({
+      method: 'POST',
+      url: '/notes',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'text=a',
+    })
+    expect(unknownType.statusCode).toBe(415)
+    expect(unknownType.json().errors).toHaveLength(1)
+  })
+
+  it.each([
+    ['a header too large', `GET /notes HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431],
+    ['an invalid header name', 'GET /notes HTTP/1.1\r\nHost: x\r\nBad Header: 1\r\n\r\n', 400],
+    ['a request line that is not HTTP', 'HELLO\r\n\r\n', 400],
+    ['a URL too long', `GET /notes?q=${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`, 431],
+  ])('answers %s that Node cannot parse in the common shape', async (_what, request, status) => {
+    await app.listen({ port: 0, host: '127.0.0.1' }).catch(() => undefined)
+    const { port } = app.server.address() as AddressInfo
+    const answer = await rawExchange(port, request)
+    const [head = '', body = ''] = answer.split('\r\n\r\n')
+    expect(head).toMatch(new RegExp(`^HTTP/1.1 ${status} `))
+    expect(head).toMatch(/content-type: application\/json/i)
+    expect(JSON.parse(body)).toEqual({ errors: [{ message: expect.any(String) }] })
+  })
+})
+
+/** Writes bytes to the server as they are, and reads whatever it answers until it closes. */
+async function rawExchange(port: number, request: string): Promise<string> {
+  const socket = net.connect(port, '127.0.0.1')
+  await once(socket, 'connect')
+  socket.write(request)
+  let answer = ''
+  socket.on('data', (chunk: Buffer) => (answer += chunk.toString()))
+  await once(socket, 'close')
+  return answer
+}
