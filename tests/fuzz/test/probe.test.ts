@@ -74,7 +74,8 @@ for (const service of Object.keys(operations) as Service[]) {
     )(
       '%s never answers 5xx nor off the common shape',
       async (_name, operation: Operation) => {
-        const seen: number[] = []
+        // The hand-kept list is checked against the app, so a renamed route is not probed in vain.
+        expect(target.app.hasRoute({ method: operation.method, url: operation.path })).toBe(true)
         await fc
           .assert(
             fc.asyncProperty(hostileRequest(operation), async (request) => {
@@ -90,7 +91,6 @@ for (const service of Object.keys(operations) as Service[]) {
                 cookies: request.signedIn ? target.cookies : {},
                 ...(request.body !== undefined && { payload: request.body }),
               })
-              seen.push(response.statusCode)
               const breaches = contractBreaches(response)
               if (breaches.length > 0) {
                 throw new Error(`${operation.method} ${url} ${request.body ?? ''}\n${breaches.join('\n')}`)
@@ -104,8 +104,6 @@ for (const service of Object.keys(operations) as Service[]) {
               cause: error,
             })
           })
-        // The probe reached the operation's logic, not only its front door.
-        expect(seen.length).toBe(RUNS)
       },
       120_000,
     )
