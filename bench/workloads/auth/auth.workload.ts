@@ -2,7 +2,7 @@ import { fork } from 'node:child_process'
 import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
 import { createDb, generateJwtKeyPair } from '@ticketing/common'
-import { createTestDatabase, infrastructure, testBuses } from '@ticketing/testing'
+import { createTestDatabase, infrastructure, testBuses, testRedisPrefix } from '@ticketing/testing'
 import { httpLoad, type HttpLoadResult } from '../../src/http-load.js'
 import type { Measurement, Workload } from '../../src/workload.js'
 import type { VerifyJob, VerifyResult } from './argon2-verify.js'
@@ -76,6 +76,7 @@ export const authWorkload: Workload = {
     // Empty: the service migrates its database at start, as it does in production.
     const database = await createTestDatabase('bench_auth')
     const buses = testBuses()
+    const redisPrefix = testRedisPrefix()
     let service: ChildServer | undefined
     try {
       const { privateJwk } = await generateJwtKeyPair()
@@ -87,6 +88,9 @@ export const authWorkload: Workload = {
         // The limits would turn a benchmark's thousands of sign-ins from one address into 429s.
         AUTH_RATE_LIMIT_PER_MINUTE: '1000000',
         SIGNIN_FAILURE_LIMIT: '1000000',
+        SIGNIN_ADDRESS_FAILURE_LIMIT: '1000000',
+        REDIS_URL: infrastructure.redisUrl,
+        RATE_LIMIT_PREFIX: redisPrefix.prefix,
         JWT_PRIVATE_KEY: JSON.stringify(privateJwk),
         NODE_ENV: 'production',
       })
@@ -135,6 +139,7 @@ export const authWorkload: Workload = {
     } finally {
       await service?.stop()
       await buses.cleanup()
+      await redisPrefix.clear()
       await database.drop()
     }
   },

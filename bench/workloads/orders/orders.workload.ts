@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import http from 'node:http'
 import autocannon from 'autocannon'
 import { AccessTokenSigner, createDb, generateJwtKeyPair, loadJwtKeys } from '@ticketing/common'
-import { infrastructure, nameTestDatabase, testBuses } from '@ticketing/testing'
+import { infrastructure, nameTestDatabase, testBuses, testRedisPrefix } from '@ticketing/testing'
 import { sql, type Kysely } from 'kysely'
 import type { Measurement, Workload } from '../../src/workload.js'
 import { startService, type ChildServer } from '../../src/child-process.js'
@@ -177,6 +177,7 @@ async function measureOrders() {
   // Named, not created: the service creates and migrates its database at start, as in production.
   const database = nameTestDatabase('bench_orders')
   const buses = testBuses()
+  const redisPrefix = testRedisPrefix()
   let service: ChildServer | undefined
   let db: Kysely<OrdersTables> | undefined
   try {
@@ -188,6 +189,12 @@ async function measureOrders() {
       LOG_LEVEL: 'warn',
       NODE_ENV: 'production',
       JWT_PUBLIC_KEYS: JSON.stringify([publicJwk]),
+      REDIS_URL: infrastructure.redisUrl,
+      RATE_LIMIT_PREFIX: redisPrefix.prefix,
+      // Each buyer holds ten reservations at once and makes them within seconds: the limits would answer 400
+      // and 429 to a benchmark of the reservation path itself.
+      MAX_OPEN_ORDERS_PER_USER: '1000',
+      ORDER_RATE_LIMIT_PER_MINUTE: '1000000',
     })
     db = createDb<OrdersTables>(database.url, { max: 1 })
     const [hotTicket, ...tickets] = await seedTickets(db, TICKETS + 1)
@@ -202,6 +209,7 @@ async function measureOrders() {
     await service?.stop()
     await db?.destroy()
     await buses.cleanup()
+    await redisPrefix.clear()
     await database.drop()
   }
 }

@@ -36,7 +36,7 @@ export { metricsRoute, ServiceMetrics } from './metrics.js'
 // Database kit
 export { createDb, type DbOptions } from './db/create-db.js'
 export { migrateCommand, migrateToLatest, MigrationFailedError } from './db/migrate.js'
-export { inTransaction, pgErrorCode, type TransactionOptions } from './db/transaction.js'
+export { afterCommit, inTransaction, pgErrorCode, type TransactionOptions } from './db/transaction.js'
 
 // Process
 export { runService, type RunningService, type RunOptions } from './process/run-service.js'
@@ -64,6 +64,7 @@ export {
   signedInUser,
   type AuthenticationOptions,
 } from './auth/authentication.js'
+export { RevocationList } from './auth/revocation-list.js'
 export {
   newestFirst,
   pageQuery,
@@ -84,6 +85,17 @@ export {
   toMajorUnits,
   toMinorUnits,
 } from './money.js'
+
+// Rate limits shared by every instance (Redis)
+export {
+  connectRateLimitRedis,
+  RateLimiter,
+  rateLimitedError,
+  rateLimiterDependency,
+  rateLimitEnv,
+  type RateLimit,
+  type RateLimitVerdict,
+} from './rate-limit/rate-limiter.js'
 
 // Service wiring
 export { portEnv, serviceNames, services, webParts, type ServiceName } from './services.js'

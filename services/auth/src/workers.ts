@@ -6,10 +6,10 @@ import { SessionJanitor } from './sessions/session-janitor.js'
 
 /**
  * What runs beside the HTTP routes: the outbox relay (auth listens to nothing) and the janitor of old
- * sessions and sign-in failures. main.ts and the tests start them here; closing the app stops them first.
+ * sessions. main.ts and the tests start them here; closing the app stops them first.
  */
 export function startWorkers(app: ServiceInstance, deps: { config: Config; db: Kysely<Database>; bus: Bus }) {
-  const janitor = new SessionJanitor(deps.db, deps.config.SIGNIN_FAILURE_WINDOW_SECONDS, app.log)
+  const janitor = new SessionJanitor(deps.db, app.log)
   return {
     relay: startWorker(app, 'outbox-relay', new OutboxRelay({ db: deps.db, bus: deps.bus, logger: app.log })),
     janitor: startWorker(app, 'session-janitor', janitor),

@@ -1,5 +1,5 @@
-import { createDb, generateJwtKeyPair, loadJwtKeys } from '@ticketing/common'
-import { createTestDatabase, testBuses } from '@ticketing/testing'
+import { connectRateLimitRedis, createDb, generateJwtKeyPair, loadJwtKeys } from '@ticketing/common'
+import { createTestDatabase, infrastructure, testBuses, testRedisPrefix } from '@ticketing/testing'
 import type { LightMyRequestResponse } from 'fastify'
 import { buildApp } from '../src/app.js'
 import { readConfig } from '../src/config.js'
@@ -11,24 +11,35 @@ export const ADMIN_EMAIL = 'admin@example.com'
 export const PASSWORD = 'correct horse battery'
 
 /**
- * The auth service in-process: its own migrated database, an events namespace of its own, a fresh key pair
- * and its workers running. close() releases everything.
+ * The auth service in-process: its own migrated database, an events namespace and Redis prefix of its own, a
+ * fresh key pair and its workers running. close() releases everything.
  */
 export async function startAuth(env: Record<string, string> = {}) {
   const database = await createTestDatabase('auth', { migrations: migrationsFolder })
   const buses = testBuses()
   const bus = await buses.connect('auth')
+  const redisPrefix = testRedisPrefix()
   const { privateJwk, publicJwk } = await generateJwtKeyPair()
   const config = readConfig({
     DATABASE_URL: database.url,
     EVENTS_NAMESPACE: buses.namespace,
     JWT_PRIVATE_KEY: JSON.stringify(privateJwk),
     ADMIN_EMAILS: ADMIN_EMAIL,
+    REDIS_URL: infrastructure.redisUrl,
+    RATE_LIMIT_PREFIX: redisPrefix.prefix,
     ...env,
   })
   const keys = await loadJwtKeys({ privateKey: config.JWT_PRIVATE_KEY })
   const db = createDb<Database>(database.url)
-  const app = await buildApp({ config, db, bus, keys, logger: false })
+  const others: { close(): Promise<void> }[] = []
+  const app = await buildApp({
+    config,
+    db,
+    bus,
+    keys,
+    redis: connectRateLimitRedis(config.REDIS_URL),
+    logger: false,
+  })
   startWorkers(app, { config, db, bus })
   await app.ready()
 
@@ -54,9 +65,28 @@ export async function startAuth(env: Record<string, string> = {}) {
     async signIn(email: string, password = PASSWORD) {
       return app.inject({ method: 'POST', url: '/api/users/signin', payload: { email, password } })
     },
+    /**
+     * Another instance of auth, as a second replica runs: its own pool, bus connection and Redis connection,
+     * the same database, namespace and Redis prefix. Closed with the harness.
+     */
+    async anotherInstance() {
+      const other = await buildApp({
+        config,
+        db: createDb<Database>(database.url),
+        bus: await buses.connect('auth'),
+        keys,
+        redis: connectRateLimitRedis(config.REDIS_URL),
+        logger: false,
+      })
+      await other.ready()
+      others.push(other)
+      return other
+    },
     async close() {
+      for (const other of others) await other.close()
       await app.close()
       await buses.cleanup()
+      await redisPrefix.clear()
       await database.drop()
     },
   }

@@ -1,3 +1,4 @@
+import type { RateLimiter } from '@ticketing/common'
 import type { Kysely } from 'kysely'
 import type { Config } from './config.js'
 import type { Database } from './db/schema.js'
@@ -5,4 +6,9 @@ import type { Database } from './db/schema.js'
 export interface OrdersContext {
   db: Kysely<Database>
   config: Config
+}
+
+/** What the routes work with besides: counters shared by every instance (Redis), reservations per member. */
+export interface OrdersRouteContext extends OrdersContext {
+  limits: RateLimiter
 }

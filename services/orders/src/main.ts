@@ -1,4 +1,4 @@
-import { openServiceDependencies, runService } from '@ticketing/common'
+import { connectRateLimitRedis, openServiceDependencies, runService } from '@ticketing/common'
 import { buildApp } from './app.js'
 import { readConfig } from './config.js'
 import { migrationsFolder } from './db/migrate.js'
@@ -13,7 +13,8 @@ runService(async () => {
     migrationsFolder,
     poolSize: 20,
   })
-  const app = await buildApp({ config, ...deps })
+  const redis = connectRateLimitRedis(config.REDIS_URL)
+  const app = await buildApp({ config, ...deps, redis })
   startWorkers(app, { config, ...deps })
   await app.listen({ port: config.PORT, host: config.HOST })
   return app

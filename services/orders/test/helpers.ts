@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import {
+  connectRateLimitRedis,
   createDb,
   newEvent,
   publishEvent,
@@ -7,7 +8,14 @@ import {
   type EventType,
   type EventData,
 } from '@ticketing/common'
-import { createTestDatabase, outboxEvents, testBuses, testSessions } from '@ticketing/testing'
+import {
+  createTestDatabase,
+  infrastructure,
+  outboxEvents,
+  testBuses,
+  testRedisPrefix,
+  testSessions,
+} from '@ticketing/testing'
 import { vi } from 'vitest'
 import { buildApp } from '../src/app.js'
 import { readConfig } from '../src/config.js'
@@ -25,16 +33,21 @@ export async function startOrders(env: Record<string, string> = {}) {
   const bus = await buses.connect('orders')
   const tickets = await buses.connect('tickets') // plays the tickets service: publishes its events
   const sessions = await testSessions()
+  const redisPrefix = testRedisPrefix()
   const config = readConfig({
     DATABASE_URL: database.url,
     EVENTS_NAMESPACE: buses.namespace,
     SWEEP_INTERVAL_SECONDS: '0.2',
+    REDIS_URL: infrastructure.redisUrl,
+    RATE_LIMIT_PREFIX: redisPrefix.prefix,
     ...env,
   })
   const db = createDb<Database>(database.url, { max: 20 })
-  const app = await buildApp({ config, db, bus, keys: sessions.keys, logger: false })
+  const redis = connectRateLimitRedis(config.REDIS_URL)
+  const app = await buildApp({ config, db, bus, keys: sessions.keys, redis, logger: false })
   const workers = startWorkers(app, { config, db, bus })
   await app.ready()
+  const others: { close(): Promise<void> }[] = []
 
   return {
     app,
@@ -120,9 +133,25 @@ export async function startOrders(env: Record<string, string> = {}) {
         .where('id', '=', id)
         .executeTakeFirstOrThrow(),
     outbox: (type: EventType) => outboxEvents(db, type),
+    /** A second instance's routes (no workers), on the same database, namespace and Redis prefix. */
+    async anotherInstance() {
+      const other = await buildApp({
+        config,
+        db: createDb<Database>(database.url, { max: 5 }),
+        bus: await buses.connect('orders'),
+        keys: sessions.keys,
+        redis: connectRateLimitRedis(config.REDIS_URL),
+        logger: false,
+      })
+      await other.ready()
+      others.push(other)
+      return other
+    },
     async close() {
+      for (const other of others) await other.close()
       await app.close()
       await buses.cleanup()
+      await redisPrefix.clear()
       await database.drop()
     },
   }

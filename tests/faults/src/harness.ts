@@ -85,6 +85,10 @@ export const FAULT_ENV = {
   ORDER_HOLD_SECONDS: '5',
   SWEEP_GRACE_SECONDS: '1',
   SWEEP_INTERVAL_SECONDS: '1',
+  // Each worker's buyer reserves again and again, leaving some holds to run out: the faults are the subject,
+  // not the abuse limits.
+  MAX_OPEN_ORDERS_PER_USER: '1000',
+  ORDER_RATE_LIMIT_PER_MINUTE: '100000',
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))

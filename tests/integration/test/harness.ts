@@ -1,4 +1,4 @@
-import { createDb, type JwtKeys } from '@ticketing/common'
+import { connectRateLimitRedis, createDb, type JwtKeys } from '@ticketing/common'
 import { expect, vi } from 'vitest'
 import {
   createTestDatabase,
@@ -78,10 +78,15 @@ export async function startMarketplace(
 
   const ordersDb = await createTestDatabase('it_orders', { migrations: ordersMigrations })
   databases.push(ordersDb)
+  const redisPrefix = testRedisPrefix()
   const ordersConfig = readOrdersConfig({
     DATABASE_URL: ordersDb.url,
     EVENTS_NAMESPACE: buses.namespace,
     SWEEP_INTERVAL_SECONDS: '0.2',
+    REDIS_URL: infrastructure.redisUrl,
+    RATE_LIMIT_PREFIX: redisPrefix.prefix,
+    // These flows retry a reservation until the replica has the ticket; the limits are tested elsewhere.
+    ORDER_RATE_LIMIT_PER_MINUTE: '100000',
     ...ordersEnv,
   })
   const ordersBus = await buses.connect('orders')
@@ -91,11 +96,11 @@ export async function startMarketplace(
     db: ordersDatabase,
     bus: ordersBus,
     keys,
+    redis: connectRateLimitRedis(ordersConfig.REDIS_URL),
     logger: false,
   })
   startOrdersWorkers(orders, { config: ordersConfig, db: ordersDatabase, bus: ordersBus })
 
-  const redisPrefix = testRedisPrefix()
   const expiration = options.expiration ? await startExpiration(buses, redisPrefix.prefix) : undefined
   const payments = options.payments ? await startPayments(buses, keys, databases) : undefined
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { TestUser } from '@ticketing/testing'
-import { startMarketplace, type Marketplace, type Order, type Ticket } from './harness.js'
+import { REPLICATION_WAIT, startMarketplace, type Marketplace, type Order, type Ticket } from './harness.js'
 
 /** tickets and orders together: the promises of DESIGN §1 that need both. */
 describe('reserving tickets across tickets and orders', () => {
@@ -18,7 +18,7 @@ describe('reserving tickets across tickets and orders', () => {
         .where('id', '=', ticket.id)
         .executeTakeFirst()
       expect(row).toBeDefined()
-    })
+    }, REPLICATION_WAIT)
     return ticket
   }
   const getTicket = async (id: string) =>

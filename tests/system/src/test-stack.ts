@@ -28,7 +28,7 @@ export interface TestStack extends Stack {
   /** The servers it runs on, and each service's database on that PostgreSQL (the fault suite reads them). */
   servers: TestServers
   databaseUrls: Partial<Record<ServiceName, string>>
-  /** expiration's key prefix in Redis (QUEUE_PREFIX). */
+  /** expiration's and the rate limits' key prefix in Redis (QUEUE_PREFIX, RATE_LIMIT_PREFIX). */
   queuePrefix: string
   /** Where keys and pids are kept, as `.data/` for npm start. */
   dataDir: string
@@ -115,6 +115,7 @@ export async function startTestStack(
         dataDir,
         namespace,
         queuePrefix: redis.prefix,
+        rateLimitPrefix: redis.prefix,
         databaseName: (service) => databases[service]!.name,
         ...servers,
         ports,

@@ -38,6 +38,8 @@ export interface StackOptions {
   namespace?: string
   /** Prefix of expiration's keys in Redis (QUEUE_PREFIX); default the namespace. */
   queuePrefix?: string
+  /** Prefix of the rate limits' keys in Redis (RATE_LIMIT_PREFIX, auth and orders); default as queuePrefix. */
+  rateLimitPrefix?: string
   /** The database of each service on the PostgreSQL server; default the one in the table of services. */
   databaseName?: (service: ServiceName) => string
   ports?: Partial<Record<Part, number>>
@@ -205,6 +207,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         DATABASE_URL: databaseUrl(service),
         REDIS_URL: options.redisUrl,
         QUEUE_PREFIX: options.queuePrefix ?? namespace,
+        RATE_LIMIT_PREFIX: options.rateLimitPrefix ?? options.queuePrefix ?? namespace,
       })
     }
     await Promise.all(SERVICES.map((service) => waitUntilReady(service)))

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { ForbiddenError, NotSignedInError } from '../errors/app-error.js'
+import { AppError, ForbiddenError, NotSignedInError } from '../errors/app-error.js'
 import type { Bus } from '../events/bus.js'
 import type { EventLogger } from '../events/logger.js'
 import { ReplaySubscriber } from '../events/replay-subscriber.js'
@@ -16,13 +16,26 @@ declare module 'fastify' {
     /** The signed-in user, or null: no cookie, an invalid, expired or revoked token. */
     currentUser: CurrentUser | null
   }
+  interface FastifyInstance {
+    /** The tokens this instance refuses; auth records its own revocations here the moment they commit. */
+    revocations: RevocationList
+  }
 }
+
+/**
+ * How long a request with a token may wait for the revocation list to be rebuilt before it is answered 503:
+ * longer than a replay takes, short enough that a client is not left hanging by an instance that cannot
+ * reach the bus.
+ */
+const DEFAULT_REPLAY_WAIT_MS = 5_000
 
 export interface AuthenticationOptions {
   keys: JwtKeys
   /** Where bans and sign-outs arrive from; the revocation list replays the last 15 minutes at start. */
   bus: Bus
   logger?: EventLogger
+  /** How long a request with a token waits for the list to be rebuilt before it gets 503 (default 5 s). */
+  replayWaitMs?: number
 }
 
 /**
@@ -33,6 +46,7 @@ export interface AuthenticationOptions {
 export const authentication = fp(
   async (app: FastifyInstance, options: AuthenticationOptions) => {
     const verifier = new AccessTokenVerifier(options.keys)
+    const replayWaitMs = options.replayWaitMs ?? DEFAULT_REPLAY_WAIT_MS
     const revocations = new RevocationList()
     const subscriber = new ReplaySubscriber({
       bus: options.bus,
@@ -51,10 +65,16 @@ export const authentication = fp(
       },
     })
 
+    app.decorate('revocations', revocations)
     app.decorateRequest('currentUser', null)
     app.addHook('onRequest', async (request) => {
       const token = request.cookies[SESSION_COOKIE]
       if (!token) return
+      // A token is judged only against the whole list: before the replay, a signed-out session's token would
+      // pass. (Requests without one have nothing to be refused for and are not held up.)
+      if (!subscriber.isReplayed && !(await settlesWithin(subscriber.replayed, replayWaitMs))) {
+        throw new AppError('NOT_READY', { headers: { 'retry-after': '1' } })
+      }
       try {
         const user = await verifier.verify(token)
         if (!revocations.isRevoked(user)) request.currentUser = user
@@ -65,6 +85,16 @@ export const authentication = fp(
   },
   { name: 'authentication', dependencies: ['health-routes', '@fastify/cookie'] },
 )
+
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(resolve, ms, false)))
+  try {
+    return await Promise.race([promise.then(() => true), timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
 
 /** preHandler: 401 unless signed in. */
 export async function requireAuth(request: FastifyRequest): Promise<void> {

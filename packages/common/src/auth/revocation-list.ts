@@ -1,3 +1,4 @@
+import type { EventData } from '../events/contracts.js'
 import type { AnyCloudEvent } from '../events/envelope.js'
 import { ACCESS_TOKEN_TTL_SECONDS, type CurrentUser } from './tokens.js'
 
@@ -23,19 +24,29 @@ export class RevocationList {
       case 'user.unbanned':
         this.#bannedUsers.delete(event.data.userId)
         break
-      case 'session.revoked': {
-        const at = Date.parse(event.data.at)
-        if (event.data.sessionId) this.#revokedSessions.set(event.data.sessionId, at)
-        else
-          this.#revokedBefore.set(
-            event.data.userId,
-            Math.max(at, this.#revokedBefore.get(event.data.userId) ?? 0),
-          )
-        break
-      }
+      case 'session.revoked':
+        this.revokeSession(event.data)
+        return
       default:
         return
     }
+    this.prune()
+  }
+
+  /**
+   * A revocation as its session.revoked says it. auth also calls this itself once the revocation is committed,
+   * so that it refuses the token from the moment its answer leaves, before the event comes back on the bus.
+   */
+  revokeSession(revoked: EventData<'session.revoked'>): void {
+    const at = Date.parse(revoked.at)
+    if (revoked.sessionId) this.#revokedSessions.set(revoked.sessionId, at)
+    else this.#revokedBefore.set(revoked.userId, Math.max(at, this.#revokedBefore.get(revoked.userId) ?? 0))
+    this.prune()
+  }
+
+  /** A ban, as its user.banned says it (auth records its own at once, as for session.revoked). */
+  ban(banned: EventData<'user.banned'>): void {
+    this.#bannedUsers.set(banned.userId, Date.parse(banned.at))
     this.prune()
   }
 

@@ -45,6 +45,10 @@ export const errorRegistry = {
   TICKET_ALREADY_RESERVED: { status: 400, message: 'This ticket is already reserved' },
   ORDER_COMPLETE: { status: 400, message: 'A completed order cannot be cancelled' },
   IDEMPOTENCY_KEY_REUSED: { status: 400, message: 'This Idempotency-Key was used for a different request' },
+  TOO_MANY_OPEN_ORDERS: {
+    status: 400,
+    message: 'You have as many open orders as allowed; pay for or cancel one first',
+  },
 
   // payments
   ORDER_CANCELLED: { status: 400, message: 'This order was cancelled' },

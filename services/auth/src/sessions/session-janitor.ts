@@ -7,25 +7,20 @@ const EVERY_MS = 10 * 60_000
 const KEEP_ENDED_MS = 24 * 3_600_000
 
 /**
- * Deletes what no longer matters, so auth's tables do not grow forever: sign-in failures older than their
- * window, and sessions (with their refresh tokens) that expired or were revoked more than a day ago.
+ * Deletes what no longer matters, so auth's tables do not grow forever: sessions (with their refresh tokens)
+ * that expired or were revoked more than a day ago. (Sign-in failures live in Redis and expire there.)
  */
 export class SessionJanitor {
   readonly #job: PeriodicJob
 
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly failureWindowSeconds: number,
     logger?: EventLogger,
   ) {
     this.#job = new PeriodicJob({ name: 'janitor', everyMs: EVERY_MS, run: () => this.purge(), logger })
   }
 
-  async purge(now = new Date()): Promise<{ failures: number; sessions: number }> {
-    const failures = await this.db
-      .deleteFrom('signin_failures')
-      .where('failed_at', '<', new Date(now.getTime() - this.failureWindowSeconds * 1000))
-      .executeTakeFirst()
+  async purge(now = new Date()): Promise<{ sessions: number }> {
     const endedBefore = new Date(now.getTime() - KEEP_ENDED_MS)
     const sessions = await this.db.transaction().execute(async (trx) => {
       const ended = trx
@@ -38,7 +33,7 @@ export class SessionJanitor {
         .where((eb) => eb.or([eb('expires_at', '<', endedBefore), eb('revoked_at', '<', endedBefore)]))
         .executeTakeFirst()
     })
-    return { failures: Number(failures.numDeletedRows), sessions: Number(sessions.numDeletedRows) }
+    return { sessions: Number(sessions.numDeletedRows) }
   }
 
   start(): void {

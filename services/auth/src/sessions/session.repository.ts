@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
 import type { UserRow } from '../users/user.table.js'
 import type { SessionRow } from './session.table.js'
@@ -26,7 +26,8 @@ export async function insertRefreshToken(db: Kysely<Database>, sessionId: string
 }
 
 export interface RefreshTokenState {
-  token: { session_id: string; rotated_at: Date | null }
+  /** How long ago the token was rotated, by the database's clock (so every instance agrees); null if not yet. */
+  token: { session_id: string; rotatedMsAgo: number | null }
   session: SessionRow
   user: UserRow
 }
@@ -42,7 +43,7 @@ export async function findRefreshToken(
     .innerJoin('users as u', 'u.id', 's.user_id')
     .select([
       't.session_id',
-      't.rotated_at',
+      sql<string | null>`extract(epoch from clock_timestamp() - t.rotated_at) * 1000`.as('rotated_ms_ago'),
       's.created_at as session_created_at',
       's.expires_at',
       's.revoked_at',
@@ -59,7 +60,10 @@ export async function findRefreshToken(
     .executeTakeFirst()
   if (!row) return undefined
   return {
-    token: { session_id: row.session_id, rotated_at: row.rotated_at },
+    token: {
+      session_id: row.session_id,
+      rotatedMsAgo: row.rotated_ms_ago === null ? null : Number(row.rotated_ms_ago),
+    },
     session: {
       id: row.session_id,
       user_id: row.user_id,
@@ -82,7 +86,7 @@ export async function findRefreshToken(
 export async function markRotated(db: Kysely<Database>, token: string) {
   await db
     .updateTable('refresh_tokens')
-    .set({ rotated_at: new Date() })
+    .set({ rotated_at: sql<Date>`clock_timestamp()` })
     .where('token_hash', '=', hashRefreshToken(token))
     .execute()
 }
@@ -109,22 +113,4 @@ export async function findSessionByRefreshToken(db: Kysely<Database>, token: str
     .select(['sessions.id', 'sessions.user_id'])
     .where('refresh_tokens.token_hash', '=', hashRefreshToken(token))
     .executeTakeFirst()
-}
-
-export async function countRecentFailures(db: Kysely<Database>, email: string, since: Date) {
-  const row = await db
-    .selectFrom('signin_failures')
-    .select((eb) => [eb.fn.countAll<string>().as('count'), eb.fn.min('failed_at').as('oldest')])
-    .where('email', '=', email)
-    .where('failed_at', '>', since)
-    .executeTakeFirstOrThrow()
-  return { count: Number(row.count), oldest: row.oldest as Date | null }
-}
-
-export async function recordFailure(db: Kysely<Database>, email: string) {
-  await db.insertInto('signin_failures').values({ email }).execute()
-}
-
-export async function clearFailures(db: Kysely<Database>, email: string) {
-  await db.deleteFrom('signin_failures').where('email', '=', email).execute()
 }

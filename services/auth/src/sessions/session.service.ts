@@ -1,21 +1,27 @@
-import { randomBytes, randomUUID } from 'node:crypto'
-import { AppError, inTransaction, writeEvent, type CurrentUser, type Role } from '@ticketing/common'
+import { createHash, randomBytes, randomUUID } from 'node:crypto'
+import {
+  afterCommit,
+  AppError,
+  inTransaction,
+  rateLimitedError,
+  writeEvent,
+  type CurrentUser,
+  type RateLimit,
+  type Role,
+} from '@ticketing/common'
 import type { Kysely } from 'kysely'
 import type { AuthContext } from '../context.js'
 import type { Database } from '../db/schema.js'
 import { InvalidCredentialsError, UserBannedError } from '../users/user.errors.js'
 import { findUserByEmail } from '../users/user.repository.js'
-import { normalizeEmail, type Credentials } from '../users/user.schemas.js'
+import { checkSignin, type Credentials } from '../users/user.schemas.js'
 import { verifyPassword } from '../users/passwords.js'
 import {
-  clearFailures,
-  countRecentFailures,
   findRefreshToken,
   findSessionByRefreshToken,
   insertRefreshToken,
   insertSession,
   markRotated,
-  recordFailure,
   revokeSessions,
 } from './session.repository.js'
 
@@ -59,46 +65,73 @@ export async function issue(
   return { user: { id: user.id, email: user.email }, accessToken, refreshToken: session.refreshToken }
 }
 
-/** Revokes sessions and announces each, so every service refuses their access tokens within seconds. */
-async function revokeAndAnnounce(trx: Kysely<Database>, filter: { userId: string; sessionId?: string }) {
+/**
+ * Revokes sessions and announces each, so every service refuses their access tokens within seconds; this
+ * instance of auth refuses them as soon as the transaction commits (sign-out is read-your-writes).
+ */
+async function revokeAndAnnounce(
+  ctx: AuthContext,
+  trx: Kysely<Database>,
+  filter: { userId: string; sessionId?: string },
+) {
   const revoked = await revokeSessions(trx, filter)
   const at = new Date().toISOString()
   for (const sessionId of revoked) {
-    await writeEvent(trx, 'session.revoked', { userId: filter.userId, sessionId, at })
+    const data = { userId: filter.userId, sessionId, at }
+    await writeEvent(trx, 'session.revoked', data)
+    afterCommit(trx, () => ctx.revocations.revokeSession(data))
   }
 }
+
+const SIGNIN_THROTTLED = 'Too many failed sign-ins; try again later'
+
+/** The sign-in failure budgets: per account from one address, and per address whatever the account. */
+function signinLimits(ctx: AuthContext): { accountFromAddress: RateLimit; address: RateLimit } {
+  const windowSeconds = ctx.config.SIGNIN_FAILURE_WINDOW_SECONDS
+  return {
+    accountFromAddress: {
+      name: 'signin-failures-account',
+      max: ctx.config.SIGNIN_FAILURE_LIMIT,
+      windowSeconds,
+    },
+    address: { name: 'signin-failures-address', max: ctx.config.SIGNIN_ADDRESS_FAILURE_LIMIT, windowSeconds },
+  }
+}
+
+/** Keys name the account by a digest: Redis never holds the addresses people sign in with. */
+const accountKey = (email: string, address: string) =>
+  `${createHash('sha256').update(email).digest('base64url').slice(0, 22)}:${address}`
 
 /**
- * Too many failures for one account answer 429 even for the right password, until the oldest failure in the
- * window ages out. Unknown emails are counted too, so probing them is limited the same way.
+ * Signs in with throttling that slows a guesser without locking the owner out. Each attempt takes one from
+ * both budgets before the password is checked (one atomic step in Redis), so parallel guesses can never
+ * exceed them; a success gives its attempt back and clears the account's count from that address. A stranger
+ * spending an account's budget spends it for their own address only: the owner elsewhere signs in as usual.
+ * Unknown emails are counted the same way, so probing for accounts is throttled alike.
  */
-async function checkFailureLimit(ctx: AuthContext, email: string) {
-  const windowMs = ctx.config.SIGNIN_FAILURE_WINDOW_SECONDS * 1000
-  const { count, oldest } = await countRecentFailures(ctx.db, email, new Date(Date.now() - windowMs))
-  if (count < ctx.config.SIGNIN_FAILURE_LIMIT) return
-  const retryAfter = Math.max(
-    1,
-    Math.ceil(((oldest?.getTime() ?? Date.now()) + windowMs - Date.now()) / 1000),
-  )
-  throw new AppError('RATE_LIMITED', {
-    message: 'Too many failed sign-ins for this account; try again later',
-    headers: { 'retry-after': String(retryAfter) },
-  })
-}
+export async function signIn(
+  ctx: AuthContext,
+  credentials: Credentials,
+  address: string,
+): Promise<IssuedSession> {
+  const { email, password } = checkSignin(credentials)
+  const limits = signinLimits(ctx)
+  const account = accountKey(email, address)
+  const [forAccount, forAddress] = await Promise.all([
+    ctx.limits.hit(limits.accountFromAddress, account),
+    ctx.limits.hit(limits.address, address),
+  ])
+  const spent = [forAccount, forAddress].find((verdict) => !verdict.allowed)
+  if (spent) throw rateLimitedError(spent, SIGNIN_THROTTLED)
 
-export async function signIn(ctx: AuthContext, credentials: Credentials): Promise<IssuedSession> {
-  const email = normalizeEmail(credentials.email)
-  await checkFailureLimit(ctx, email)
   const user = await findUserByEmail(ctx.db, email)
-  if (!(await verifyPassword(user?.password_hash, credentials.password)) || !user) {
-    await recordFailure(ctx.db, email)
-    throw new InvalidCredentialsError()
-  }
+  if (!(await verifyPassword(user?.password_hash, password)) || !user) throw new InvalidCredentialsError()
+  await Promise.all([
+    ctx.limits.reset(limits.accountFromAddress, account),
+    ctx.limits.refund(limits.address, address),
+  ])
   if (user.banned_at) throw new UserBannedError()
-  const session = await inTransaction(ctx.db, async (trx) => {
-    await clearFailures(trx, email)
-    return openSession(trx, user.id)
-  })
+  const session = await inTransaction(ctx.db, (trx) => openSession(trx, user.id))
   return issue(ctx, user, session)
 }
 
@@ -111,16 +144,18 @@ export async function refresh(ctx: AuthContext, refreshToken: string | undefined
   if (!refreshToken) throw new SessionExpiredError()
   const graceMs = ctx.config.REFRESH_REUSE_GRACE_SECONDS * 1000
   const outcome = await inTransaction(ctx.db, async (trx) => {
+    // The token row stays locked until this commits: a second use of the token at the same moment waits
+    // here, then finds it rotated a moment ago, within the grace.
     const found = await findRefreshToken(trx, refreshToken)
     if (!found) return 'unknown' as const
     const { token, session, user } = found
-    if (token.rotated_at && Date.now() - token.rotated_at.getTime() > graceMs) {
-      await revokeAndAnnounce(trx, { userId: user.id, sessionId: session.id })
+    if (token.rotatedMsAgo !== null && token.rotatedMsAgo > graceMs) {
+      await revokeAndAnnounce(ctx, trx, { userId: user.id, sessionId: session.id })
       return 'reused' as const
     }
     if (session.revoked_at || session.expires_at.getTime() <= Date.now() || user.banned_at)
       return 'revoked' as const
-    if (!token.rotated_at) await markRotated(trx, refreshToken)
+    if (token.rotatedMsAgo === null) await markRotated(trx, refreshToken)
     const next = newRefreshToken()
     await insertRefreshToken(trx, session.id, next)
     return { user, session: { sessionId: session.id, refreshToken: next } }
@@ -139,12 +174,12 @@ export async function signOut(
     const target = session
       ? { userId: session.user_id, sessionId: session.id }
       : from.currentUser && { userId: from.currentUser.id, sessionId: from.currentUser.sessionId }
-    if (target) await revokeAndAnnounce(trx, target)
+    if (target) await revokeAndAnnounce(ctx, trx, target)
   })
 }
 
 export async function signOutEverywhere(ctx: AuthContext, userId: string): Promise<void> {
-  await inTransaction(ctx.db, (trx) => revokeAndAnnounce(trx, { userId }))
+  await inTransaction(ctx.db, (trx) => revokeAndAnnounce(ctx, trx, { userId }))
 }
 
 export { revokeAndAnnounce }

@@ -15,9 +15,4 @@ export interface RefreshTokenTable {
   rotated_at: Date | null
 }
 
-export interface SigninFailureTable {
-  email: string
-  failed_at: ColumnType<Date, never, never>
-}
-
 export type SessionRow = Selectable<SessionTable>

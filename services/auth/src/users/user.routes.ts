@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
-import { AppError, pageRequest, requireAuth, requireRole, sendPage, signedInUser } from '@ticketing/common'
+import { pageRequest, requireAuth, requireRole, sendPage, signedInUser } from '@ticketing/common'
 import Type from 'typebox'
 import type { AuthContext } from '../context.js'
 import { clearSessionCookies, REFRESH_COOKIE, setSessionCookies } from '../sessions/cookies.js'
@@ -31,17 +31,10 @@ const summary = (user: UserRow) => ({
 /** `/api/users`: sign-up, sign-in, sessions, and the admin's list, ban and unban. */
 export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: AuthContext }> = async (app, { ctx }) => {
   const secure = ctx.config.COOKIE_SECURE
-  // Sign-ups and sign-ins share one budget per client address: one limiter, checked by both routes.
-  const checkEntryLimit = app.createRateLimit({
-    max: ctx.config.AUTH_RATE_LIMIT_PER_MINUTE,
-    timeWindow: 60_000,
-  })
-  const entryLimit = async (request: FastifyRequest) => {
-    const limit = await checkEntryLimit(request)
-    if (!limit.isAllowed && limit.isExceeded) {
-      throw new AppError('RATE_LIMITED', { headers: { 'retry-after': String(limit.ttlInSeconds) } })
-    }
-  }
+  // Sign-ups and sign-ins share one budget per client address (the address the gateway or ingress saw: the
+  // services believe X-Forwarded-For from those alone), counted in Redis for every instance at once.
+  const entries = { name: 'auth-entries', max: ctx.config.AUTH_RATE_LIMIT_PER_MINUTE, windowSeconds: 60 }
+  const entryLimit = async (request: FastifyRequest) => ctx.limits.enforce(entries, request.ip)
 
   app.post(
     '/signup',
@@ -57,12 +50,13 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: AuthContext }> = async
     '/signin',
     { schema: { body: Credentials, response: { 200: PublicUser } }, onRequest: entryLimit },
     async (request, reply) => {
-      const session = await signIn(ctx, request.body)
+      const session = await signIn(ctx, request.body, request.ip)
       setSessionCookies(reply, session, secure)
       return session.user
     },
   )
 
+  // Answers once the revocation is committed and in this instance's list: auth refuses the token from then on.
   app.post('/signout', { schema: { response: { 200: Empty } } }, async (request, reply) => {
     await signOut(ctx, { refreshToken: request.cookies[REFRESH_COOKIE], currentUser: request.currentUser })
     clearSessionCookies(reply, secure)

@@ -31,7 +31,19 @@ export const UserIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 export const BanBody = Type.Object({ reason: Type.Optional(Type.String({ maxLength: 500 })) })
 export const ListUsersQuery = Type.Object({ ...pageQuery })
 
-const validEmail = Compile(Type.String({ format: 'email', maxLength: 254 }))
+/** The longest address SMTP can carry (RFC 5321's path limit less its angle brackets). */
+const EMAIL_MAX_LENGTH = 254
+const PASSWORD_MAX_LENGTH = 128
+const validEmail = Compile(Type.String({ format: 'email' }))
+
+function checkEmail(email: string, errors: ErrorItem[]): string {
+  const normalized = normalizeEmail(email)
+  if (normalized.length > EMAIL_MAX_LENGTH)
+    errors.push({ field: 'email', message: `Email must be at most ${EMAIL_MAX_LENGTH} characters` })
+  else if (!validEmail.Check(normalized))
+    errors.push({ field: 'email', message: 'Email must be a valid email address' })
+  return normalized
+}
 
 /** Emails are compared trimmed and lower-cased, and stored that way. */
 export function normalizeEmail(email: string): string {
@@ -41,14 +53,26 @@ export function normalizeEmail(email: string): string {
 /** The sign-up rules, every broken one reported at once: a valid email, a password of 8–128 characters, not blank. */
 export function checkSignup({ email, password }: Credentials): { email: string; password: string } {
   const errors: ErrorItem[] = []
-  const normalized = normalizeEmail(email)
-  if (!validEmail.Check(normalized))
-    errors.push({ field: 'email', message: 'Email must be a valid email address' })
+  const normalized = checkEmail(email, errors)
   const length = [...password].length
   if (password.trim() === '') errors.push({ field: 'password', message: 'Password must not be blank' })
   else if (length < 8) errors.push({ field: 'password', message: 'Password must be at least 8 characters' })
-  else if (length > 128)
-    errors.push({ field: 'password', message: 'Password must be at most 128 characters' })
+  else if (length > PASSWORD_MAX_LENGTH)
+    errors.push({ field: 'password', message: `Password must be at most ${PASSWORD_MAX_LENGTH} characters` })
+  if (errors.length > 0) throw new ValidationError(errors)
+  return { email: normalized, password }
+}
+
+/**
+ * What a sign-in must look like before it is tried: an address and a password that sign-up could have
+ * accepted. These say nothing about any account, so they name their field (a wrong password does not).
+ */
+export function checkSignin({ email, password }: Credentials): { email: string; password: string } {
+  const errors: ErrorItem[] = []
+  const normalized = checkEmail(email, errors)
+  if (password.trim() === '') errors.push({ field: 'password', message: 'Password must not be blank' })
+  else if ([...password].length > PASSWORD_MAX_LENGTH)
+    errors.push({ field: 'password', message: `Password must be at most ${PASSWORD_MAX_LENGTH} characters` })
   if (errors.length > 0) throw new ValidationError(errors)
   return { email: normalized, password }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import {
+  afterCommit,
   inTransaction,
   NotFoundError,
   pgErrorCode,
@@ -52,8 +53,10 @@ export async function banUser(
     if (user.banned_at) return
     const at = new Date()
     await setBan(trx, userId, { at, reason: reason?.trim() || null })
-    await revokeAndAnnounce(trx, { userId })
-    await writeEvent(trx, 'user.banned', { userId, at: at.toISOString() })
+    await revokeAndAnnounce(ctx, trx, { userId })
+    const banned = { userId, at: at.toISOString() }
+    await writeEvent(trx, 'user.banned', banned)
+    afterCommit(trx, () => ctx.revocations.ban(banned))
   })
 }
 

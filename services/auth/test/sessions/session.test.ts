@@ -32,6 +32,22 @@ describe('sessions', () => {
     expect((await refresh(cookies.refresh)).statusCode).toBe(401)
   })
 
+  it('POST /signout is read-your-writes: auth refuses the old access token the moment it answers', async () => {
+    const { id, cookies } = await auth.signUp(auth.email())
+    expect(await currentUser(cookies.session)).toMatchObject({ currentUser: { id } })
+    await auth.app.inject({ method: 'POST', url: '/api/users/signout', cookies })
+    expect(await currentUser(cookies.session)).toEqual({ currentUser: null })
+  })
+
+  it('POST /signout-all is read-your-writes too, for every session of the user', async () => {
+    const email = auth.email()
+    const { cookies: laptop } = await auth.signUp(email)
+    const phone = cookiesOf(await auth.signIn(email))
+    await auth.app.inject({ method: 'POST', url: '/api/users/signout-all', cookies: laptop })
+    expect(await currentUser(laptop.session)).toEqual({ currentUser: null })
+    expect(await currentUser(phone.session)).toEqual({ currentUser: null })
+  })
+
   it('POST /signout when signed out is a harmless 200', async () => {
     expect((await auth.app.inject({ method: 'POST', url: '/api/users/signout' })).statusCode).toBe(200)
   })

@@ -37,21 +37,82 @@ describe('POST /api/users/signin', () => {
     expect(response.json()).toEqual({ errors: [{ field: 'password', message: 'Password is required' }] })
   })
 
-  it('after 10 failures for one account answers 429, even to the right password, with Retry-After', async () => {
+  it('names the field of a malformed email, an over-long one and a blank or over-long password', async () => {
+    const cases = [
+      [{ email: 'not-an-email', password: PASSWORD }, 'email', 'Email must be a valid email address'],
+      [
+        { email: `${'a'.repeat(250)}@b.co`, password: PASSWORD },
+        'email',
+        'Email must be at most 254 characters',
+      ],
+      [{ email: auth.email(), password: '' }, 'password', 'Password must not be blank'],
+      [{ email: auth.email(), password: '   ' }, 'password', 'Password must not be blank'],
+      [
+        { email: auth.email(), password: 'x'.repeat(129) },
+        'password',
+        'Password must be at most 128 characters',
+      ],
+    ] as const
+    for (const [payload, field, message] of cases) {
+      const response = await auth.app.inject({ method: 'POST', url: '/api/users/signin', payload })
+      expect(response.statusCode, JSON.stringify(payload).slice(0, 60)).toBe(400)
+      expect(response.json()).toEqual({ errors: [{ field, message }] })
+    }
+  })
+})
+
+describe('sign-in throttling', () => {
+  let auth: AuthHarness
+  beforeAll(
+    async () =>
+      (auth = await startAuth({
+        AUTH_RATE_LIMIT_PER_MINUTE: '1000',
+        SIGNIN_FAILURE_LIMIT: '3',
+        SIGNIN_ADDRESS_FAILURE_LIMIT: '8',
+      })),
+  )
+  afterAll(() => auth.close())
+
+  const signInFrom = (remoteAddress: string, email: string, password: string) =>
+    auth.app.inject({ method: 'POST', url: '/api/users/signin', payload: { email, password }, remoteAddress })
+
+  it('after 3 failures for one account from one address answers that address 429 with Retry-After; the owner elsewhere still signs in', async () => {
     const email = auth.email('target')
     await auth.signUp(email)
-    for (let attempt = 0; attempt < 10; attempt++)
-      expect((await auth.signIn(email, 'guess')).statusCode).toBe(400)
-    const limited = await auth.signIn(email, PASSWORD)
+    for (let attempt = 0; attempt < 3; attempt++)
+      expect((await signInFrom('10.0.0.1', email, 'guess')).statusCode).toBe(400)
+    const limited = await signInFrom('10.0.0.1', email, PASSWORD)
     expect(limited.statusCode).toBe(429)
-    expect(limited.json()).toEqual({
-      errors: [{ message: 'Too many failed sign-ins for this account; try again later' }],
-    })
+    expect(limited.json()).toEqual({ errors: [{ message: 'Too many failed sign-ins; try again later' }] })
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(800)
-    // Other accounts are not affected.
-    const other = auth.email()
-    await auth.signUp(other)
-    expect((await auth.signIn(other)).statusCode).toBe(200)
+    expect((await signInFrom('10.0.0.2', email, PASSWORD)).statusCode).toBe(200)
+  })
+
+  it('a successful sign-in clears the account’s count from that address', async () => {
+    const email = auth.email()
+    await auth.signUp(email)
+    for (let round = 0; round < 3; round++) {
+      expect((await signInFrom('10.0.1.1', email, 'typo')).statusCode).toBe(400)
+      expect((await signInFrom('10.0.1.1', email, 'typo')).statusCode).toBe(400)
+      expect((await signInFrom('10.0.1.1', email, PASSWORD)).statusCode).toBe(200)
+    }
+  })
+
+  it('parallel wrong guesses cannot exceed the limit: the rest are 429 before any password is checked', async () => {
+    const email = auth.email()
+    await auth.signUp(email)
+    const responses = await Promise.all(
+      Array.from({ length: 12 }, () => signInFrom('10.0.2.1', email, 'guess')),
+    )
+    const statuses = responses.map((response) => response.statusCode).sort()
+    expect(statuses).toEqual([...Array<number>(3).fill(400), ...Array<number>(9).fill(429)])
+  })
+
+  it('one address guessing across many accounts is stopped by its own budget', async () => {
+    const statuses: number[] = []
+    for (let attempt = 0; attempt < 9; attempt++)
+      statuses.push((await signInFrom('10.0.3.1', auth.email('probe'), 'guess')).statusCode)
+    expect(statuses).toEqual([...Array<number>(8).fill(400), 429])
   })
 })
 

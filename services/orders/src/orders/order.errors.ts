@@ -4,3 +4,4 @@ export class TicketAlreadyReservedError extends defineError('TICKET_ALREADY_RESE
 export class OrderCompleteError extends defineError('ORDER_COMPLETE') {}
 export class NotYoursError extends defineError('NOT_YOURS') {}
 export class IdempotencyKeyReusedError extends defineError('IDEMPOTENCY_KEY_REUSED') {}
+export class TooManyOpenOrdersError extends defineError('TOO_MANY_OPEN_ORDERS') {}

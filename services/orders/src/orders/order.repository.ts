@@ -26,6 +26,24 @@ export async function insertOrderForTicket(
   return rows[0]
 }
 
+/**
+ * Makes the buyer's reservations take turns until the caller's transaction ends (a transaction-scoped advisory
+ * lock: orders has no row per buyer to lock), so counting their open orders and placing one cannot interleave.
+ */
+export async function lockBuyerReservations(db: Kysely<Database>, userId: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`open-orders:${userId}`}, 0))`.execute(db)
+}
+
+export async function countOpenOrdersOf(db: Kysely<Database>, userId: string): Promise<number> {
+  const row = await db
+    .selectFrom('orders')
+    .select((eb) => eb.fn.countAll<string>().as('count'))
+    .where('user_id', '=', userId)
+    .where('status', 'in', OPEN_STATUSES)
+    .executeTakeFirstOrThrow()
+  return Number(row.count)
+}
+
 export async function findOrder(
   db: Kysely<Database>,
   id: string,

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
 import { pageRequest, requireAuth, sendPage, signedInUser } from '@ticketing/common'
 import Type from 'typebox'
-import type { OrdersContext } from '../context.js'
+import type { OrdersRouteContext } from '../context.js'
 import {
   CreateOrderBody,
   IdempotencyHeaders,
@@ -13,12 +14,24 @@ import {
 import { cancelOrder, createOrder, getOrder, listOrders } from './order.service.js'
 
 /** `/api/orders`: every route needs a sign-in, checked before anything else. */
-export const orderRoutes: FastifyPluginAsyncTypebox<{ ctx: OrdersContext }> = async (app, { ctx }) => {
+export const orderRoutes: FastifyPluginAsyncTypebox<{ ctx: OrdersRouteContext }> = async (app, { ctx }) => {
   app.addHook('onRequest', requireAuth)
+
+  // Per member, not per address: a buyer behind a shared address is not held up by the others there.
+  const reservations = {
+    name: 'order-reservations',
+    max: ctx.config.ORDER_RATE_LIMIT_PER_MINUTE,
+    windowSeconds: 60,
+  }
+  const reservationLimit = async (request: FastifyRequest) =>
+    ctx.limits.enforce(reservations, signedInUser(request).id)
 
   app.post(
     '/',
-    { schema: { body: CreateOrderBody, headers: IdempotencyHeaders, response: { 201: Order } } },
+    {
+      preHandler: reservationLimit,
+      schema: { body: CreateOrderBody, headers: IdempotencyHeaders, response: { 201: Order } },
+    },
     async (request, reply) => {
       const order = await createOrder(
         ctx,

@@ -13,12 +13,19 @@ import type { Kysely } from 'kysely'
 import type { OrdersContext } from '../context.js'
 import type { Database } from '../db/schema.js'
 import { withIdempotencyKey } from './idempotency.js'
-import { NotYoursError, OrderCompleteError, TicketAlreadyReservedError } from './order.errors.js'
 import {
+  NotYoursError,
+  OrderCompleteError,
+  TicketAlreadyReservedError,
+  TooManyOpenOrdersError,
+} from './order.errors.js'
+import {
+  countOpenOrdersOf,
   findOrder,
   findOrderWithHoldLeft,
   markHoldConfirmed,
   insertOrderForTicket,
+  lockBuyerReservations,
   listOrdersOf,
   setStatus,
 } from './order.repository.js'
@@ -28,7 +35,8 @@ import type { OrderRow } from './order.table.js'
 
 /**
  * Reserves a ticket for the buyer. The unique index on active orders decides races: one wins, the rest get
- * 400. With an Idempotency-Key, a retry gets the first answer.
+ * 400. A buyer holds at most MAX_OPEN_ORDERS_PER_USER open orders: their reservations take turns on a lock,
+ * so two at once cannot both see one left. With an Idempotency-Key, a retry gets the first answer.
  */
 export async function createOrder(
   ctx: OrdersContext,
@@ -44,6 +52,13 @@ export async function createOrder(
   }
   try {
     return await withIdempotencyKey(ctx.db, request, async (trx) => {
+      await lockBuyerReservations(trx, buyer.id)
+      const max = ctx.config.MAX_OPEN_ORDERS_PER_USER
+      if ((await countOpenOrdersOf(trx, buyer.id)) >= max) {
+        throw new TooManyOpenOrdersError({
+          message: `You already have ${max} open orders, the most allowed; pay for or cancel one first`,
+        })
+      }
       // Whether the ticket is free is decided by our own orders (the unique index), not by the replica's
       // orderId: that lags behind a cancellation, and a buyer right after it must not be turned away.
       const order = await insertOrderForTicket(trx, {
