@@ -193,8 +193,10 @@ export class EventListeners<DB extends EventTables> {
           expires: PULL_EXPIRES_MS,
         })
         this.#open.add(messages)
-        // stop() may have come while consume() was starting: it closed what it found open, not this.
-        if (this.#stopped) await messages.close()
+        // stop() may have come while consume() was starting: it closed what it found open, not this. Closing
+        // only queues the end behind what is already delivered, which the loop below drains (nak'ing it); awaiting
+        // it here, before that loop, would wait for ever.
+        if (this.#stopped) void messages.close()
         this.#consuming.add(stream)
         failures = 0
         try {

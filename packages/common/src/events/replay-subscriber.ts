@@ -79,6 +79,9 @@ export class ReplaySubscriber {
         })
         const messages = await consumer.consume()
         this.#messages = messages
+        // stop() may have come while the consumer was being made, with nothing to close then. Closing only
+        // queues the end behind what is already delivered (the loop below drains it), so it is not awaited here.
+        if (this.#stopped) void messages.close()
         failures = 0
         for await (const message of messages) {
           const type = message.subject.slice(bus.namespace.length + 1)

@@ -253,4 +253,18 @@ describe('event listeners', () => {
       .execute()
     expect(processed).toHaveLength(1)
   })
+
+  it('stops promptly whenever it is stopped, even while its consumers are being made', async () => {
+    for (const delayMs of [0, 1, 2, 5, 10, 20, 50]) {
+      const listeners = new EventListeners({ bus, db: harness.db }).on(
+        'payment.created',
+        async () => undefined,
+      )
+      listeners.start()
+      await pause(delayMs)
+      const stopped = listeners.stop().then(() => 'stopped')
+      const hung = new Promise((resolve) => setTimeout(resolve, 5_000, 'hung'))
+      expect(await Promise.race([stopped, hung])).toBe('stopped')
+    }
+  })
 })

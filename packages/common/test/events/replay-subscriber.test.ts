@@ -67,4 +67,22 @@ describe('the replay-then-follow subscriber', () => {
       await vi.waitFor(() => expect(seen.map((event) => event.id)).toContain(live.id), { timeout: 5_000 })
     }
   })
+
+  it('stops promptly whenever it is stopped, even while its consumer is being made', async () => {
+    const bus = await buses.connect('orders')
+    // Stopped at successive moments of start-up: the consumer not yet asked for, being made, consuming.
+    for (const delayMs of [0, 1, 2, 5, 10, 20, 50]) {
+      const subscriber = new ReplaySubscriber({
+        bus,
+        types: ['user.banned'],
+        since: () => new Date(Date.now() - 60_000),
+        handler: () => undefined,
+      })
+      subscriber.start()
+      await new Promise((resolve) => setTimeout(resolve, delayMs))
+      const stopped = subscriber.stop().then(() => 'stopped')
+      const hung = new Promise((resolve) => setTimeout(resolve, 3_000, 'hung'))
+      expect(await Promise.race([stopped, hung])).toBe('stopped')
+    }
+  })
 })
