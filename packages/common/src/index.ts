@@ -32,6 +32,17 @@ export { BODY_LIMIT_BYTES } from './http/build-service.js'
 export { dependency, type DependencyHooks, type ReadinessCheck } from './http/dependencies.js'
 export { commonErrorOptions, errorHandler, notFoundHandler } from './http/error-handler.js'
 export { metricsRoute, ServiceMetrics } from './metrics.js'
+export {
+  documentApi,
+  ErrorResponse,
+  errorResponse,
+  openApiDocuments,
+  openApiPath,
+  registeredRoutes,
+  requestErrors,
+  type OpenApiOptions,
+  type RegisteredRoute,
+} from './http/openapi.js'
 
 // Database kit
 export { createDb, type DbOptions } from './db/create-db.js'

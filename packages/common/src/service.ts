@@ -6,9 +6,10 @@ import { createDb } from './db/create-db.js'
 import { databaseDependency } from './db/database.dependency.js'
 import { migrateToLatest } from './db/migrate.js'
 import { busDependency, connectBus, type Bus } from './events/bus.js'
-import type { ServiceName } from './services.js'
+import { services, type ServiceName } from './services.js'
 import { ensureTopology } from './events/topology.js'
 import { buildService, type ServiceInstance, type ServiceOptions } from './http/build-service.js'
+import { documentApi } from './http/openapi.js'
 import type { ServiceMetrics } from './metrics.js'
 
 /** The configuration every service with a database, the bus and authentication reads (see the env fragments). */
@@ -64,8 +65,9 @@ export async function openServiceDependencies<DB>(options: {
 
 /**
  * A service's app before its routes: the HTTP kit, its database and bus as dependencies (ready checks, closed
- * on shutdown) and authentication with the revocation list. Behind the gateway or ingress, on a private
- * network, so X-Forwarded-* from there is believed.
+ * on shutdown), authentication with the revocation list, and its OpenAPI document at
+ * `<its first API path>/openapi.json`. Behind the gateway or ingress, on a private network, so X-Forwarded-*
+ * from there is believed.
  */
 export async function buildServiceApp<DB>(
   name: ServiceName,
@@ -77,6 +79,8 @@ export async function buildServiceApp<DB>(
     trustProxy: 'loopback,linklocal,uniquelocal',
     allowedOrigins: allowedOrigins(deps.config),
   })
+  // Before the first route is registered, so that the document and its route list see every one.
+  documentApi(app, { service: name, prefixes: services[name].routes })
   await app.register(databaseDependency(deps.db as Kysely<unknown>))
   await app.register(busDependency(deps.bus))
   await app.register(authentication, { keys: deps.keys, bus: deps.bus, logger: app.log })

@@ -10,6 +10,7 @@ import {
 import type { Redis } from 'ioredis'
 import type { Config } from './config.js'
 import type { Database } from './db/schema.js'
+import { docsRoutes } from './docs.routes.js'
 import { userRoutes } from './users/user.routes.js'
 
 export interface AppDependencies extends ServiceDependencies<Database> {
@@ -36,5 +37,6 @@ export async function buildApp(deps: AppDependencies): Promise<ServiceInstance> 
     revocations: app.revocations,
   }
   await app.register(userRoutes, { prefix: '/api/users', ctx })
+  await docsRoutes(app)
   return app
 }

@@ -82,10 +82,11 @@ const wrongType = fc.constantFrom<unknown>(null, true, false, [], {}, [1, 2], { 
 
 /** Anything a hostile client might put in a JSON field. */
 export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
-  hostileString,
-  hostileNumber,
-  wrongType,
-  fc.jsonValue({ maxDepth: 2 }),
+  { weight: 5, arbitrary: fc.constantFrom(...HOSTILE_STRINGS) },
+  { weight: 2, arbitrary: hostileNumber },
+  { weight: 2, arbitrary: wrongType },
+  { weight: 1, arbitrary: hostileString },
+  { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
 )
 
 const typesOf = (schema: JsonSchema): string[] =>
@@ -192,26 +193,34 @@ export function validValue(schema: JsonSchema, pool: IdPool): fc.Arbitrary<unkno
 export function mutatedBody(schema: JsonSchema, pool: IdPool): fc.Arbitrary<unknown> {
   const keys = Object.keys(schema.properties ?? {})
   const base = validValue(schema, pool) as fc.Arbitrary<Record<string, unknown>>
-  const mutations: fc.Arbitrary<unknown>[] = [
-    fc.tuple(base, hostileValue).map(([body]) => body),
-    fc
-      .tuple(
-        base,
-        fc.constantFrom('__proto__', 'constructor', 'userId', 'role', 'id', 'version'),
-        hostileValue,
-      )
-      .map(([body, key, value]) => ({ ...body, [key]: value })),
-    fc.oneof(hostileValue, fc.constantFrom<unknown>(null, [], 'body', 42)),
+  const mutations: fc.WeightedArbitrary<unknown>[] = [
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(
+          base,
+          fc.constantFrom('__proto__', 'constructor', 'userId', 'role', 'id', 'version'),
+          hostileValue,
+        )
+        .map(([body, key, value]) => ({ ...body, [key]: value })),
+    },
+    { weight: 1, arbitrary: fc.oneof(hostileValue, fc.constantFrom<unknown>(null, [], 'body', 42)) },
   ]
   if (keys.length > 0) {
     mutations.push(
-      fc
-        .tuple(base, fc.constantFrom(...keys), hostileValue)
-        .map(([body, key, value]) => ({ ...body, [key]: value })),
-      fc.tuple(base, fc.constantFrom(...keys)).map(([body, key]) => {
-        const { [key]: _left, ...rest } = body
-        return rest
-      }),
+      {
+        weight: 6,
+        arbitrary: fc
+          .tuple(base, fc.constantFrom(...keys), hostileValue)
+          .map(([body, key, value]) => ({ ...body, [key]: value })),
+      },
+      {
+        weight: 2,
+        arbitrary: fc.tuple(base, fc.constantFrom(...keys)).map(([body, key]) => {
+          const { [key]: _left, ...rest } = body
+          return rest
+        }),
+      },
     )
   }
   return fc.oneof(...mutations)

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { openApiDocuments } from '@ticketing/common'
 import type { ApiClient, ApiResponse } from '@ticketing/stack'
 import { eventually, startTestStack, type TestStack } from '../src/test-stack.js'
 
@@ -299,5 +300,44 @@ describe('the promises of DESIGN §1, end to end', { timeout: 60_000 }, () => {
     expect(stack.output.notices.some((notice) => notice.startsWith('orders was killed by SIGKILL'))).toBe(
       true,
     )
+  })
+})
+
+describe('the API describes itself, through the gateway', { timeout: 60_000 }, () => {
+  test('each service serves its OpenAPI 3.1 document under its own path', async () => {
+    const documents = openApiDocuments()
+    expect(documents.map(({ path }) => path)).toEqual([
+      '/api/users/openapi.json',
+      '/api/tickets/openapi.json',
+      '/api/orders/openapi.json',
+      '/api/payments/openapi.json',
+    ])
+    for (const { service, path } of documents) {
+      const response = await stack.visitor().get<{ openapi: string; paths: Record<string, unknown> }>(path)
+      expect(response.status, service).toBe(200)
+      expect(response.headers.get('content-type')).toMatch(/^application\/json/)
+      expect(response.body.openapi).toBe('3.1.0')
+      const prefix = path.replace('/openapi.json', '')
+      expect(Object.keys(response.body.paths).every((documented) => documented.startsWith(prefix))).toBe(true)
+    }
+  })
+
+  test('/api/docs shows the four documents, with every asset from the site itself', async () => {
+    const page = await fetch(new URL('/api/docs', stack.url))
+    expect(page.status).toBe(200)
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/)
+    const html = await page.text()
+    const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map(([, url]) => url!)
+    expect(assets.length).toBeGreaterThan(3)
+    for (const asset of assets) {
+      // Nothing from another origin: the viewer works offline.
+      expect(new URL(asset, page.url).origin, asset).toBe(new URL(stack.url).origin)
+      const response = await fetch(new URL(asset, page.url))
+      expect(response.status, asset).toBe(200)
+      if (asset.endsWith('swagger-initializer.js')) {
+        const script = await response.text()
+        for (const { path } of openApiDocuments()) expect(script).toContain(path)
+      } else await response.arrayBuffer()
+    }
   })
 })

@@ -1,55 +1,32 @@
-/** The API's shapes (DESIGN.md §3); prices are major units, as the API sends them. */
+/**
+ * The API's shapes, taken from the services' OpenAPI documents (`npm run openapi` generates
+ * src/api/generated from the route schemas), so a change to a route's schema shows up here as a type error.
+ * Prices are major units, as the API sends them.
+ */
+import type { paths as AuthPaths } from '../api/generated/auth'
+import type { paths as OrdersPaths } from '../api/generated/orders'
+import type { paths as PaymentsPaths } from '../api/generated/payments'
+import type { paths as TicketsPaths } from '../api/generated/tickets'
 
-export interface ApiErrorItem {
-  message: string
-  field?: string
+/** The JSON body a route answers with for a status. */
+type Json<Operation, Status extends number> = Operation extends {
+  responses: { [S in Status]: { content: { 'application/json': infer Body } } }
 }
+  ? Body
+  : never
 
-export interface Ticket {
-  id: string
-  title: string
-  price: number
-  currency: string
-  userId: string
-  version: number
-  /** The order holding it: present while it is reserved, and on the sale once sold. */
-  orderId?: string
-  /** Whether it can be bought: on sale, held by an order, or sold. */
-  status: 'available' | 'reserved' | 'sold'
-}
+/** One item of the common error shape, `{ errors: [{ message, field? }] }`. */
+export type ApiErrorItem = Json<TicketsPaths['/api/tickets']['post'], 400>['errors'][number]
 
-export type OrderStatus = 'created' | 'awaiting:payment' | 'cancelled' | 'complete'
+export type Ticket = Json<TicketsPaths['/api/tickets/{id}']['get'], 200>
 
-export interface Order {
-  id: string
-  status: OrderStatus
-  userId: string
-  expiresAt: string
-  version: number
-  ticket: { id: string; title: string; price: number; currency: string }
-}
+export type Order = Json<OrdersPaths['/api/orders/{id}']['get'], 200>
 
-export interface CurrentUser {
-  id: string
-  email: string
-  role: string
-}
+export type OrderStatus = Order['status']
 
-export interface UserSummary {
-  id: string
-  email: string
-  role: string
-  createdAt: string
-  bannedAt: string | null
-  banReason: string | null
-}
+export type CurrentUser = NonNullable<Json<AuthPaths['/api/users/currentuser']['get'], 200>['currentUser']>
 
-/** A payment attempt as payments answers it (DESIGN §3). */
-export interface Payment {
-  id: string
-  orderId: string
-  status: 'pending' | 'requires_action' | 'authorized' | 'captured' | 'declined' | 'voided' | 'refunded'
-  /** With requires_action: what Stripe.js needs to finish 3-D Secure. */
-  clientSecret?: string
-  declineReason?: string
-}
+export type UserSummary = Json<AuthPaths['/api/users']['get'], 200>[number]
+
+/** A payment attempt as payments answers it. */
+export type Payment = Json<PaymentsPaths['/api/payments/{id}']['get'], 200>

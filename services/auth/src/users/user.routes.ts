@@ -38,7 +38,15 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: AuthContext }> = async
 
   app.post(
     '/signup',
-    { schema: { body: Credentials, response: { 201: PublicUser } }, onRequest: entryLimit },
+    {
+      schema: {
+        summary: 'Create an account and sign in (session and refresh cookies)',
+        body: Credentials,
+        response: { 201: PublicUser },
+        errors: ['EMAIL_IN_USE', 'RATE_LIMITED'],
+      },
+      onRequest: entryLimit,
+    },
     async (request, reply) => {
       const session = await signUp(ctx, request.body)
       setSessionCookies(reply, session, secure)
@@ -48,7 +56,15 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: AuthContext }> = async
 
   app.post(
     '/signin',
-    { schema: { body: Credentials, response: { 200: PublicUser } }, onRequest: entryLimit },
+    {
+      schema: {
+        summary: 'Sign in (session and refresh cookies)',
+        body: Credentials,
+        response: { 200: PublicUser },
+        errors: ['INVALID_CREDENTIALS', 'USER_BANNED', 'RATE_LIMITED'],
+      },
+      onRequest: entryLimit,
+    },
     async (request, reply) => {
       const session = await signIn(ctx, request.body, request.ip)
       setSessionCookies(reply, session, secure)
@@ -57,15 +73,26 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: AuthContext }> = async
   )
 
   // Answers once the revocation is committed and in this instance's list: auth refuses the token from then on.
-  app.post('/signout', { schema: { response: { 200: Empty } } }, async (request, reply) => {
-    await signOut(ctx, { refreshToken: request.cookies[REFRESH_COOKIE], currentUser: request.currentUser })
-    clearSessionCookies(reply, secure)
-    return {}
-  })
+  app.post(
+    '/signout',
+    { schema: { summary: "End this browser's session and clear its cookies", response: { 200: Empty } } },
+    async (request, reply) => {
+      await signOut(ctx, { refreshToken: request.cookies[REFRESH_COOKIE], currentUser: request.currentUser })
+      clearSessionCookies(reply, secure)
+      return {}
+    },
+  )
 
   app.post(
     '/signout-all',
-    { preHandler: requireAuth, schema: { response: { 200: Empty } } },
+    {
+      preHandler: requireAuth,
+      schema: {
+        summary: 'End every session of the signed-in user',
+        response: { 200: Empty },
+        errors: ['NOT_SIGNED_IN'],
+      },
+    },
     async (request, reply) => {
       await signOutEverywhere(ctx, signedInUser(request).id)
       clearSessionCookies(reply, secure)
@@ -73,27 +100,47 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: AuthContext }> = async
     },
   )
 
-  app.post('/refresh', { schema: { response: { 200: PublicUser } } }, async (request, reply) => {
-    try {
-      const session = await refresh(ctx, request.cookies[REFRESH_COOKIE])
-      setSessionCookies(reply, session, secure)
-      return session.user
-    } catch (error) {
-      clearSessionCookies(reply, secure)
-      throw error
-    }
-  })
+  app.post(
+    '/refresh',
+    {
+      schema: {
+        summary: 'Exchange the refresh cookie for a new session (both cookies renewed)',
+        security: [{ refresh: [] }],
+        response: { 200: PublicUser },
+        errors: ['SESSION_EXPIRED'],
+      },
+    },
+    async (request, reply) => {
+      try {
+        const session = await refresh(ctx, request.cookies[REFRESH_COOKIE])
+        setSessionCookies(reply, session, secure)
+        return session.user
+      } catch (error) {
+        clearSessionCookies(reply, secure)
+        throw error
+      }
+    },
+  )
 
-  app.get('/currentuser', { schema: { response: { 200: CurrentUserResponse } } }, async (request) => {
-    const user = request.currentUser
-    return { currentUser: user && { id: user.id, email: user.email, role: user.role } }
-  })
+  app.get(
+    '/currentuser',
+    { schema: { summary: 'Who is signed in (null when nobody is)', response: { 200: CurrentUserResponse } } },
+    async (request) => {
+      const user = request.currentUser
+      return { currentUser: user && { id: user.id, email: user.email, role: user.role } }
+    },
+  )
 
   app.get(
     '/',
     {
       preHandler: requireRole('admin'),
-      schema: { querystring: ListUsersQuery, response: { 200: Type.Array(UserSummary) } },
+      schema: {
+        summary: 'List users, newest first (admin); the next page is in the Link header',
+        querystring: ListUsersQuery,
+        response: { 200: Type.Array(UserSummary) },
+        errors: ['NOT_SIGNED_IN', 'FORBIDDEN'],
+      },
     },
     async (request, reply) => {
       const page = pageRequest(request.query)
@@ -108,7 +155,13 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: AuthContext }> = async
       preHandler: requireRole('admin'),
       // The body, with its reason, is optional: a bare POST bans too.
       preValidation: async (request) => void (request.body ??= {}),
-      schema: { params: UserIdParams, body: BanBody, response: { 200: Empty } },
+      schema: {
+        summary: 'Ban a user (admin): their sessions end everywhere within seconds',
+        params: UserIdParams,
+        body: BanBody,
+        response: { 200: Empty },
+        errors: ['NOT_SIGNED_IN', 'FORBIDDEN', 'CANNOT_BAN_SELF', 'NOT_FOUND'],
+      },
     },
     async (request) => {
       await banUser(ctx, signedInUser(request).id, request.params.id, request.body.reason)
@@ -118,7 +171,15 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: AuthContext }> = async
 
   app.post(
     '/:id/unban',
-    { preHandler: requireRole('admin'), schema: { params: UserIdParams, response: { 200: Empty } } },
+    {
+      preHandler: requireRole('admin'),
+      schema: {
+        summary: 'Lift a ban (admin)',
+        params: UserIdParams,
+        response: { 200: Empty },
+        errors: ['NOT_SIGNED_IN', 'FORBIDDEN', 'NOT_FOUND'],
+      },
+    },
     async (request) => {
       await unbanUser(ctx, request.params.id)
       return {}

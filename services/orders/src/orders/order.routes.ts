@@ -30,7 +30,20 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ ctx: OrdersRouteContext }>
     '/',
     {
       preHandler: reservationLimit,
-      schema: { body: CreateOrderBody, headers: IdempotencyHeaders, response: { 201: Order } },
+      schema: {
+        summary: 'Reserve a ticket: the order holds it until expiresAt',
+        body: CreateOrderBody,
+        headers: IdempotencyHeaders,
+        response: { 201: Order },
+        errors: [
+          'NOT_SIGNED_IN',
+          'NOT_FOUND',
+          'TICKET_ALREADY_RESERVED',
+          'IDEMPOTENCY_KEY_REUSED',
+          'TOO_MANY_OPEN_ORDERS',
+          'RATE_LIMITED',
+        ],
+      },
     },
     async (request, reply) => {
       const order = await createOrder(
@@ -45,7 +58,14 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ ctx: OrdersRouteContext }>
 
   app.get(
     '/',
-    { schema: { querystring: ListOrdersQuery, response: { 200: Type.Array(Order) } } },
+    {
+      schema: {
+        summary: "The caller's orders, newest first; the next page is in the Link header",
+        querystring: ListOrdersQuery,
+        response: { 200: Type.Array(Order) },
+        errors: ['NOT_SIGNED_IN'],
+      },
+    },
     async (request, reply) => {
       const page = pageRequest(request.query)
       const rows = await listOrders(ctx, signedInUser(request), page)
@@ -53,12 +73,32 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ ctx: OrdersRouteContext }>
     },
   )
 
-  app.get('/:id', { schema: { params: OrderIdParams, response: { 200: Order } } }, async (request) =>
-    getOrder(ctx, signedInUser(request), request.params.id),
+  app.get(
+    '/:id',
+    {
+      schema: {
+        summary: "One of the caller's orders",
+        params: OrderIdParams,
+        response: { 200: Order },
+        errors: ['NOT_SIGNED_IN', 'NOT_FOUND', 'NOT_YOURS'],
+      },
+    },
+    async (request) => getOrder(ctx, signedInUser(request), request.params.id),
   )
 
-  app.delete('/:id', { schema: { params: OrderIdParams } }, async (request, reply) => {
-    await cancelOrder(ctx, signedInUser(request), request.params.id)
-    return reply.status(204).send()
-  })
+  app.delete(
+    '/:id',
+    {
+      schema: {
+        summary: 'Cancel an open order: the ticket is released',
+        params: OrderIdParams,
+        response: { 204: Type.Null({ description: 'Cancelled' }) },
+        errors: ['NOT_SIGNED_IN', 'NOT_FOUND', 'NOT_YOURS', 'ORDER_COMPLETE'],
+      },
+    },
+    async (request, reply) => {
+      await cancelOrder(ctx, signedInUser(request), request.params.id)
+      return reply.status(204).send(null)
+    },
+  )
 }

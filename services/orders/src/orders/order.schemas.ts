@@ -11,7 +11,13 @@ export const ListOrdersQuery = Type.Object({ ...pageQuery })
 
 export const Order = Type.Object({
   id: Type.String(),
-  status: Type.String(),
+  /** The order's life: order-status.ts. */
+  status: Type.Union([
+    Type.Literal('created'),
+    Type.Literal('awaiting:payment'),
+    Type.Literal('cancelled'),
+    Type.Literal('complete'),
+  ]),
   userId: Type.String(),
   expiresAt: Type.String(),
   version: Type.Integer(),

@@ -10,21 +10,54 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<{ ctx: PaymentsContext }> 
 
   app.post(
     '/',
-    { schema: { body: CreatePaymentBody, response: { 201: PaymentView } } },
+    {
+      schema: {
+        summary: "Pay for one of the caller's orders with a card token",
+        body: CreatePaymentBody,
+        response: { 201: PaymentView },
+        errors: [
+          'NOT_SIGNED_IN',
+          'NOT_FOUND',
+          'NOT_YOURS',
+          'ORDER_CANCELLED',
+          'ORDER_ALREADY_PAID',
+          'ORDER_EXPIRED',
+          'PAYMENT_IN_PROGRESS',
+          'PAYMENT_DECLINED',
+          'PAYMENT_GATEWAY_UNAVAILABLE',
+        ],
+      },
+    },
     async (request, reply) => {
       const payment = await createPayment(ctx, signedInUser(request), request.body, request.log)
       return reply.status(201).send(payment)
     },
   )
 
-  app.get('/:id', { schema: { params: PaymentParams, response: { 200: PaymentView } } }, async (request) =>
-    getPayment(ctx, signedInUser(request), request.params.id),
+  app.get(
+    '/:id',
+    {
+      schema: {
+        summary: 'One payment attempt of the caller',
+        params: PaymentParams,
+        response: { 200: PaymentView },
+        errors: ['NOT_SIGNED_IN', 'NOT_FOUND', 'NOT_YOURS'],
+      },
+    },
+    async (request) => getPayment(ctx, signedInUser(request), request.params.id),
   )
 
   /** The buyer finished 3-D Secure in the browser: the outcome is recorded now, not at the reconciler's round. */
   app.post(
     '/:id/complete-action',
-    { schema: { params: PaymentParams, response: { 200: PaymentView } } },
+    {
+      schema: {
+        summary: 'The buyer finished 3-D Secure: learn the outcome now',
+        params: PaymentParams,
+        response: { 200: PaymentView },
+        errors: ['NOT_SIGNED_IN', 'NOT_FOUND', 'NOT_YOURS', 'PAYMENT_DECLINED'],
+      },
+    },
     async (request) => completeAction(ctx, signedInUser(request), request.params.id),
   )
 }

@@ -9,7 +9,13 @@ import { createTicket, getTicket, listTicketsPage, updateTicket } from './ticket
 export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: TicketsContext }> = async (app, { ctx }) => {
   app.get(
     '/',
-    { schema: { querystring: ListTicketsQuery, response: { 200: Type.Array(Ticket) } } },
+    {
+      schema: {
+        summary: "Tickets on sale, newest first, or one seller's; the next page is in the Link header",
+        querystring: ListTicketsQuery,
+        response: { 200: Type.Array(Ticket) },
+      },
+    },
     async (request, reply) => {
       const { userId, q } = request.query
       const page = pageRequest(request.query)
@@ -18,14 +24,24 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: TicketsContext }> = 
     },
   )
 
-  app.get('/:id', { schema: { params: TicketIdParams, response: { 200: Ticket } } }, async (request) =>
-    ticketJson(await getTicket(ctx, request.params.id)),
+  app.get(
+    '/:id',
+    { schema: { summary: 'One ticket', params: TicketIdParams, response: { 200: Ticket } } },
+    async (request) => ticketJson(await getTicket(ctx, request.params.id)),
   )
 
   // requireAuth on onRequest, before the body is validated: signed out is 401 whatever the body says.
   app.post(
     '/',
-    { onRequest: requireAuth, schema: { body: TicketInput, response: { 201: Ticket } } },
+    {
+      onRequest: requireAuth,
+      schema: {
+        summary: 'List a ticket for sale',
+        body: TicketInput,
+        response: { 201: Ticket },
+        errors: ['NOT_SIGNED_IN'],
+      },
+    },
     async (request, reply) => {
       const ticket = await createTicket(ctx, signedInUser(request), request.body)
       return reply.status(201).send(ticketJson(ticket))
@@ -36,7 +52,13 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: TicketsContext }> = 
     '/:id',
     {
       onRequest: requireAuth,
-      schema: { params: TicketIdParams, body: TicketInput, response: { 200: Ticket } },
+      schema: {
+        summary: "Edit a ticket's title and price (its seller, while nobody holds it)",
+        params: TicketIdParams,
+        body: TicketInput,
+        response: { 200: Ticket },
+        errors: ['NOT_SIGNED_IN', 'NOT_FOUND', 'NOT_YOURS', 'TICKET_RESERVED', 'TICKET_SOLD'],
+      },
     },
     async (request) =>
       ticketJson(await updateTicket(ctx, signedInUser(request), request.params.id, request.body)),
