@@ -6,7 +6,7 @@ import { loadJwtKeys, serviceNames, services, webParts, type ServiceName } from 
 import { buildClient, buildTypeScript, nextBin } from './build.js'
 import { ManagedProcess } from './managed-process.js'
 import type { StackOutput } from './output.js'
-import { canListen, isPortOpen } from './ports.js'
+import { canListen, freePort, isPortOpen } from './ports.js'
 import { SetupError } from './infrastructure.js'
 
 /** The services, from the table of parts in @ticketing/common, in the order they start. */
@@ -19,6 +19,14 @@ export const DEFAULT_PORTS = {
   gateway: webParts.gateway.port,
   client: webParts.client.port,
 } as Record<Part, number>
+
+/**
+ * Where a service serves its metrics (METRICS_PORT): on the default ports (npm start) 9461 to 9465 in the order
+ * of the services, so `curl localhost:9463/metrics` is orders'; a free port when the stack runs elsewhere (tests).
+ */
+async function metricsPort(service: ServiceName, ports: Record<Part, number>): Promise<number> {
+  return ports[service] === DEFAULT_PORTS[service] ? 9461 + SERVICES.indexOf(service) : freePort()
+}
 
 export const repositoryRoot = fileURLToPath(new URL('../../..', import.meta.url))
 
@@ -204,6 +212,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       launch(service, node(`services/${service}`), path.join(root, 'services', service), {
         ...shared,
         PORT: String(ports[service]),
+        METRICS_PORT: String(await metricsPort(service, ports)),
         DATABASE_URL: databaseUrl(service),
         REDIS_URL: options.redisUrl,
         QUEUE_PREFIX: options.queuePrefix ?? namespace,

@@ -35,6 +35,12 @@ export const commonEnv = {
   ),
   HOST: Type.String({ default: '0.0.0.0' }),
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  /**
+   * Where `GET /metrics` (Prometheus) is served, on HOST, apart from the API: 9464 in Kubernetes, a free port
+   * per process from the local launcher. Unset: no metrics listener (two instances on one host would otherwise
+   * fight over a default port).
+   */
+  METRICS_PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
 } satisfies TProperties
 
 /** Where a service's database is. */
