@@ -109,6 +109,8 @@ export class ServiceMetrics {
   #revocationGauge = false
 
   constructor(readonly service?: string) {
+    // Every series names its service, whatever labels the scraper adds (the dashboard filters on it).
+    if (service) this.registry.setDefaultLabels({ service })
     collectDefaultMetrics({ register: this.registry })
     if (service === 'orders') {
       this.holdsCreated = new Counter({

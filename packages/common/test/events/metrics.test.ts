@@ -15,9 +15,18 @@ import {
 } from '../../src/index.js'
 import { eventsHarness, publishDirect, ticketData } from './helpers.js'
 
-/** A metric's sample in Prometheus' text format: `name{labels} value`. */
+/**
+ * A metric's sample in Prometheus' text format, `name{labels} value`, whose labels include the given ones (the
+ * registry adds `service` to every series).
+ */
 function sample(text: string, name: string, labels = ''): number | undefined {
-  const line = text.split('\n').find((candidate) => candidate.startsWith(`${name}${labels} `))
+  const wanted = labels.replace(/^\{|\}$/g, '').split(/,(?=\w+=)/).filter(Boolean)
+  const line = text.split('\n').find((candidate) => {
+    const match = /^([\w:]+)(?:\{(.*)\})? /.exec(candidate)
+    if (match?.[1] !== name) return false
+    const has = (match[2] ?? '').split(/,(?=\w+=)/)
+    return wanted.every((label) => has.includes(label))
+  })
   return line === undefined ? undefined : Number(line.split(' ').at(-1))
 }
 
