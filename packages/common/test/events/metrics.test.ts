@@ -20,7 +20,10 @@ import { eventsHarness, publishDirect, ticketData } from './helpers.js'
  * registry adds `service` to every series).
  */
 function sample(text: string, name: string, labels = ''): number | undefined {
-  const wanted = labels.replace(/^\{|\}$/g, '').split(/,(?=\w+=)/).filter(Boolean)
+  const wanted = labels
+    .replace(/^\{|\}$/g, '')
+    .split(/,(?=\w+=)/)
+    .filter(Boolean)
   const line = text.split('\n').find((candidate) => {
     const match = /^([\w:]+)(?:\{(.*)\})? /.exec(candidate)
     if (match?.[1] !== name) return false
