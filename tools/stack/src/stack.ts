@@ -67,6 +67,8 @@ export interface Stack {
   /** The gateway: the site and its API. */
   url: string
   ports: Record<Part, number>
+  /** Where each service serves its metrics (METRICS_PORT). */
+  metricsPorts: Record<ServiceName, number>
   processes: ReadonlyMap<Part, ManagedProcess>
   /** Resolves once the part answers its readiness check again (after a restart, say). */
   waitUntilReady(part: Part, timeoutMs?: number): Promise<void>
@@ -207,12 +209,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     }
   }
 
+  const metricsPorts = {} as Record<ServiceName, number>
+  for (const service of SERVICES) metricsPorts[service] = await metricsPort(service, ports)
+
   try {
     for (const service of SERVICES) {
       launch(service, node(`services/${service}`), path.join(root, 'services', service), {
         ...shared,
         PORT: String(ports[service]),
-        METRICS_PORT: String(await metricsPort(service, ports)),
+        METRICS_PORT: String(metricsPorts[service]),
         DATABASE_URL: databaseUrl(service),
         REDIS_URL: options.redisUrl,
         QUEUE_PREFIX: options.queuePrefix ?? namespace,
@@ -257,7 +262,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     throw error
   }
 
-  return { url: gatewayUrl, ports, processes, waitUntilReady, stop }
+  return { url: gatewayUrl, ports, metricsPorts, processes, waitUntilReady, stop }
 }
 
 /** The pids of a running stack, so that the next start can stop processes a killed launcher left behind. */
