@@ -236,6 +236,17 @@ describe("every service's metrics, on a port of its own", () => {
     const order = await market.orderWhenListed(ticket.id, buyer)
     expect(total(await scrape('orders'), 'orders_holds_created_total')).toBe(1)
 
+    // A declined card first (it frees the order for another), then one that works.
+    await vi.waitFor(async () => {
+      const declined = await market.payments!.app.inject({
+        method: 'POST',
+        url: '/api/payments',
+        payload: { orderId: order.id, token: 'tok_chargeDeclined' },
+        cookies: buyer.cookies,
+      })
+      expect(declined.statusCode).toBe(402)
+    }, REPLICATION_WAIT)
+    expect(total(await scrape('payments'), 'payments_outcomes_total', { outcome: 'declined' })).toBe(1)
     await vi.waitFor(async () => {
       const paid = await market.payments!.app.inject({
         method: 'POST',
