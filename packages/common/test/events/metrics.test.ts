@@ -54,7 +54,7 @@ describe('the metrics of a service', () => {
     startWorker(
       orders,
       'listeners',
-      new EventListeners({ bus: ordersBus, db: harness.db, retryBudget: 1 })
+      new EventListeners({ bus: ordersBus, db: harness.db, retryBudget: 2 })
         .on('ticket.created', async () => {})
         .on('expiration.completed', async () => {
           throw new Error('never heals')
@@ -94,13 +94,17 @@ describe('the metrics of a service', () => {
             '{consumer="orders-tickets",type="ticket.created",outcome="ack"}',
           ),
         ).toBe(1)
-        expect(
-          sample(
-            text,
-            'events_handler_outcomes_total',
-            '{consumer="orders-expiration",type="expiration.completed",outcome="dead_letter"}',
-          ),
-        ).toBe(1)
+        // Failed twice: nak'd, redelivered, then dead-lettered (the budget is two deliveries).
+        for (const outcome of ['nak', 'dead_letter']) {
+          expect(
+            sample(
+              text,
+              'events_handler_outcomes_total',
+              `{consumer="orders-expiration",type="expiration.completed",outcome="${outcome}"}`,
+            ),
+          ).toBe(1)
+        }
+        expect(sample(text, 'events_redeliveries_total', '{consumer="orders-expiration"}')).toBe(1)
         expect(sample(text, 'event_handler_lag_seconds_count', '{consumer="orders-tickets"}')).toBe(1)
       },
       { timeout: 10_000, interval: 100 },
