@@ -107,11 +107,11 @@ export class ServiceMetrics {
   #outboxGauges = false
   #consumerGauges = false
   #revocationGauge = false
+  #processMetrics = false
 
   constructor(readonly service?: string) {
     // Every series names its service, whatever labels the scraper adds (the dashboard filters on it).
     if (service) this.registry.setDefaultLabels({ service })
-    collectDefaultMetrics({ register: this.registry })
     if (service === 'orders') {
       this.holdsCreated = new Counter({
         name: 'orders_holds_created_total',
@@ -137,6 +137,17 @@ export class ServiceMetrics {
         registers: [this.registry],
       })
     }
+  }
+
+  /**
+   * prom-client's process metrics (CPU, memory, event loop lag, GC, handles) in this registry, once. Called by
+   * serveMetrics: they describe the process, so only the app a process serves needs them, and the many apps a
+   * test process builds do not each leave GC observers behind.
+   */
+  collectProcessMetrics(): void {
+    if (this.#processMetrics) return
+    this.#processMetrics = true
+    collectDefaultMetrics({ register: this.registry })
   }
 
   /** The outbox relay's backlog, read at each scrape. */
@@ -251,12 +262,13 @@ export interface MetricsServer {
 /**
  * Serves a registry at `GET /metrics` on a port of its own, and nothing else (404; 405 for another method on
  * /metrics). Prometheus scrapes it inside the cluster; the API's port, which the gateway and ingress route,
- * does not serve it.
+ * does not serve it. The process metrics are added to the registry here.
  */
 export async function serveMetrics(
   metrics: ServiceMetrics,
   options: { port: number; host?: string },
 ): Promise<MetricsServer> {
+  metrics.collectProcessMetrics()
   const server: Server = createServer((request, response) => {
     const path = (request.url ?? '').split('?')[0]
     if (path !== '/metrics') {
