@@ -327,7 +327,7 @@ function natsInfo(port: number): Promise<{ auth_required?: boolean } | undefined
  */
 async function natsPasswords(storage: string, names: readonly string[]): Promise<Record<string, string>> {
   const file = path.join(storage, 'users.json')
-  const kept = await readFile(file, 'utf8').then(
+  const kept: Record<string, string> = await readFile(file, 'utf8').then(
     (text) => (JSON.parse(text) as { passwords?: Record<string, string> }).passwords ?? {},
     () => ({}),
   )

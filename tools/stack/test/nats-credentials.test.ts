@@ -115,6 +115,10 @@ describe("the launcher's private NATS", () => {
     await ensureTopology(orders)
     await publishEvent(orders, order())
     await expect(publishEvent(orders, ticket(), { timeout: 2_000 })).rejects.toThrow(/permission/i)
+    // The server says so in its log, which the launcher shows.
+    await expect
+      .poll(() => readFile(path.join(dataDir, 'stack.log'), 'utf8'), { timeout: 5_000 })
+      .toMatch(/publish violation.*orders.*ticketing\.ticket\.created/i)
     // The admin (tools, tests) may publish anything.
     const admin = await connectAs('admin')
     await publishEvent(admin, ticket())
