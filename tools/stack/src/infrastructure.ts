@@ -325,12 +325,17 @@ function natsInfo(port: number): Promise<{ auth_required?: boolean } | undefined
  * The passwords of the private NATS's users, made at its first start and kept beside its data
  * (`users.json`): development defaults, never used anywhere else.
  */
-async function natsPasswords(storage: string, names: readonly string[]): Promise<Record<string, string>> {
+async function natsPasswords(
+  storage: string,
+  names: readonly string[],
+  create = true,
+): Promise<Record<string, string>> {
   const file = path.join(storage, 'users.json')
   const kept: Record<string, string> = await readFile(file, 'utf8').then(
     (text) => (JSON.parse(text) as { passwords?: Record<string, string> }).passwords ?? {},
     () => ({}),
   )
+  if (!create) return kept
   const passwords = Object.fromEntries(
     names.map((name) => [name, kept[name] ?? randomBytes(18).toString('base64url')]),
   )
@@ -368,27 +373,35 @@ export async function findOrStartNats(
   started: { stop(): Promise<void> }[],
 ): Promise<{ natsUrl: string; natsUsers?: NatsUsers }> {
   const authorization = options.natsAuthorization
-  if (!authorization) return { natsUrl: await findOrStartSystemServer(nats(port), env, options, started) }
   const storage = path.join(options.dataDir, 'nats')
-  const names = [...authorization.users, 'admin']
   const natsUrl = `nats://127.0.0.1:${port}`
   if (!env.NATS_URL && (await isPortOpen(port))) {
     const info = await natsInfo(port)
     if (!info?.auth_required) {
       options.output.notice(
-        `NATS: using the server on 127.0.0.1:${port} as it is, without credentials (it requires none)`,
+        authorization
+          ? `NATS: using the server on 127.0.0.1:${port} as it is, without credentials (it requires none)`
+          : `NATS: using the server on 127.0.0.1:${port}`,
       )
       return { natsUrl }
     }
-    if (!existsSync(path.join(storage, 'users.json'))) {
+    const kept = await natsPasswords(storage, [], false)
+    if (!kept.admin) {
       throw new SetupError(
         `NATS on 127.0.0.1:${port} requires credentials this stack does not have: set NATS_URL ` +
           'to a server it may use, or stop that one.',
       )
     }
     options.output.notice(`NATS: using the private server on ${port}, started earlier, with its users`)
-    return { natsUrl, natsUsers: usersOf(await natsPasswords(storage, names)) }
+    // Without natsAuthorization (the tests' global setup), everything connects as the administrator, whose
+    // credentials the URL carries (connectBus reads them).
+    if (!authorization) {
+      return { natsUrl: `nats://admin:${encodeURIComponent(kept.admin)}@127.0.0.1:${port}` }
+    }
+    return { natsUrl, natsUsers: usersOf(kept) }
   }
+  if (!authorization) return { natsUrl: await findOrStartSystemServer(nats(port), env, options, started) }
+  const names = [...authorization.users, 'admin']
   let natsUsers: NatsUsers | undefined
   const url = await findOrStartSystemServer(nats(port), env, options, started, async () => {
     const passwords = await natsPasswords(storage, names)

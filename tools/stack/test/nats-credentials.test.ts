@@ -132,6 +132,16 @@ describe("the launcher's private NATS", () => {
     )
   })
 
+  it('is used as the administrator by a run that asks for no users (the tests’ global setup)', async () => {
+    const quiet = new FileOutput(path.join(dataDir, 'tests.log'))
+    const found = await findOrStartNats(port, {}, { dataDir, output: quiet }, started)
+    await quiet.close()
+    expect(found.natsUsers).toBeUndefined()
+    const bus = await connectBus({ url: found.natsUrl, namespace: 'ticketing', service: 'orders' })
+    buses.push(bus)
+    await publishEvent(bus, ticket())
+  })
+
   it('keeps its passwords across restarts', async () => {
     for (const server of started.splice(0).reverse()) await server.stop()
     const again = await start()
