@@ -18,6 +18,8 @@ export interface ServiceConfig {
   LOG_LEVEL: string
   DATABASE_URL: string
   NATS_URL: string
+  NATS_USER?: string
+  NATS_PASSWORD?: string
   EVENTS_NAMESPACE: string
   EVENTS_REPLICAS: number
   JWT_PUBLIC_KEYS?: string
@@ -49,6 +51,8 @@ export async function openServiceDependencies<DB>(options: {
   const db = createDb<DB>(config.DATABASE_URL, { applicationName: service, max: options.poolSize })
   const bus = await connectBus({
     url: config.NATS_URL,
+    user: config.NATS_USER,
+    password: config.NATS_PASSWORD,
     namespace: config.EVENTS_NAMESPACE,
     replicas: config.EVENTS_REPLICAS,
     service,

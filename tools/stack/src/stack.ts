@@ -7,7 +7,7 @@ import { buildClient, buildTypeScript, nextBin } from './build.js'
 import { ManagedProcess } from './managed-process.js'
 import type { StackOutput } from './output.js'
 import { canListen, freePort, isPortOpen } from './ports.js'
-import { SetupError } from './infrastructure.js'
+import { SetupError, type NatsUsers } from './infrastructure.js'
 
 /** The services, from the table of parts in @ticketing/common, in the order they start. */
 export const SERVICES = serviceNames
@@ -34,6 +34,8 @@ export interface StackOptions {
   output: StackOutput
   postgresUrl: string
   natsUrl: string
+  /** The private NATS's users (Infrastructure.natsUsers): each service connects as its own. */
+  natsUsers?: NatsUsers
   redisUrl: string
   /**
    * `built`: compile, then run what was compiled (npm start). `source`: run the services' TypeScript through
@@ -222,6 +224,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         REDIS_URL: options.redisUrl,
         QUEUE_PREFIX: options.queuePrefix ?? namespace,
         RATE_LIMIT_PREFIX: options.rateLimitPrefix ?? options.queuePrefix ?? namespace,
+        ...(options.natsUsers && {
+          NATS_USER: options.natsUsers[service]?.user,
+          NATS_PASSWORD: options.natsUsers[service]?.password,
+        }),
       })
     }
     await Promise.all(SERVICES.map((service) => waitUntilReady(service)))
