@@ -317,6 +317,18 @@ describe("every service's metrics, on a port of its own", () => {
     ]) {
       expect(read.has(name), `the dashboard shows ${name}`).toBe(true)
     }
+    // Panels Grafana can lay out: unique ids, inside the 24-column grid, each on the chosen data source.
+    const panels = dashboard.panels as {
+      id: number
+      type: string
+      gridPos: { x: number; w: number }
+      datasource?: { uid: string }
+    }[]
+    expect(new Set(panels.map((panel) => panel.id)).size).toBe(panels.length)
+    for (const panel of panels) {
+      expect(panel.gridPos.x + panel.gridPos.w).toBeLessThanOrEqual(24)
+      if (panel.type !== 'row') expect(panel.datasource?.uid).toBe('${datasource}')
+    }
     // A Prometheus data source chosen by variable, not one fixed uid.
     const variables = dashboard.templating.list as { type: string; name: string; query?: string }[]
     expect(variables).toContainEqual(expect.objectContaining({ type: 'datasource', query: 'prometheus' }))
