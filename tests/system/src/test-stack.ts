@@ -59,6 +59,8 @@ export async function startTestStack(
     /** Private servers (the fault suite's, which it stops and empties); their databases die with them. */
     servers?: TestServers
     partEnv?: StackOptions['partEnv']
+    /** Instances of every service (REPLICAS), each on a free port; default 1. */
+    replicas?: number
   } = {},
 ): Promise<TestStack> {
   const namespace = testNamespace()
@@ -84,6 +86,11 @@ export async function startTestStack(
   const parts: Part[] = [...SERVICES, 'gateway', 'client']
   const ports: Partial<Record<Part, number>> = {}
   for (const part of parts) ports[part] = await freePort()
+  const instancePorts: Partial<Record<ServiceName, number[]>> = {}
+  for (const service of SERVICES) {
+    instancePorts[service] = []
+    for (let i = 1; i < (options.replicas ?? 1); i++) instancePorts[service].push(await freePort())
+  }
 
   const databaseUrls = Object.fromEntries(
     Object.entries(databases).map(([service, database]) => {
@@ -119,6 +126,8 @@ export async function startTestStack(
         databaseName: (service) => databases[service]!.name,
         ...servers,
         ports,
+        replicas: options.replicas,
+        instancePorts,
         partEnv: options.partEnv,
         client: options.client ?? false,
         restart: options.restart ?? true,

@@ -17,6 +17,14 @@ function gatewayPort(): number {
   return port
 }
 
+/** REPLICAS: how many instances of every service (default 1). */
+function replicas(): number {
+  const value = env.REPLICAS ?? '1'
+  if (!/^[1-9]$/.test(value))
+    throw new SetupError(`REPLICAS must be a whole number from 1 to 9, not "${value}"`)
+  return Number(value)
+}
+
 const aborting = new AbortController()
 let infrastructure: Infrastructure | undefined
 let stack: Stack | undefined
@@ -56,6 +64,7 @@ try {
     natsUrl: infrastructure.natsUrl,
     redisUrl: infrastructure.redisUrl,
     ports: { gateway: port },
+    replicas: replicas(),
     signal: aborting.signal,
     // ORDER_HOLD_SECONDS, ADMIN_EMAILS, PAYMENT_GATEWAY, STRIPE_*, LOG_LEVEL reach every process as they are.
   })

@@ -43,6 +43,13 @@ export interface StackOptions {
   /** The database of each service on the PostgreSQL server; default the one in the table of services. */
   databaseName?: (service: ServiceName) => string
   ports?: Partial<Record<Part, number>>
+  /**
+   * How many instances of every service to run (REPLICAS, default 1). The gateway balances across them.
+   * Instance 1 listens on the service's port; instance i+1 on `instancePorts[service][i]`, by default that
+   * port plus 100·i (tickets: 4002, 4102, 4202…).
+   */
+  replicas?: number
+  instancePorts?: Partial<Record<ServiceName, number[]>>
   /** Whether to build and run the Next.js client (the gateway sends everything else to it). */
   client?: boolean
   /** Variables for every process: ORDER_HOLD_SECONDS, ADMIN_EMAILS, PAYMENT_GATEWAY, LOG_LEVEL... */
@@ -59,9 +66,16 @@ export interface Stack {
   /** The gateway: the site and its API. */
   url: string
   ports: Record<Part, number>
+  /** Each part's process; for a service, its first instance. */
   processes: ReadonlyMap<Part, ManagedProcess>
+  /** Every instance of each service, the first one first; one each unless `replicas` was given. */
+  instances: ReadonlyMap<ServiceName, readonly ManagedProcess[]>
+  /** The port of each instance of each service, in the same order. */
+  instancePorts: Record<ServiceName, number[]>
   /** Resolves once the part answers its readiness check again (after a restart, say). */
   waitUntilReady(part: Part, timeoutMs?: number): Promise<void>
+  /** Resolves once that instance (0-based) of the service answers its readiness check. */
+  waitUntilInstanceReady(service: ServiceName, instance: number, timeoutMs?: number): Promise<void>
   stop(): Promise<void>
 }
 
@@ -82,13 +96,30 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const restart = options.restart ?? true
   const namespace = options.namespace ?? 'ticketing'
   const databaseName = options.databaseName ?? ((service: ServiceName) => services[service].database)
+  const replicas = options.replicas ?? 1
+  if (!Number.isInteger(replicas) || replicas < 1 || replicas > 9) {
+    throw new SetupError(`REPLICAS must be a whole number from 1 to 9, not "${String(options.replicas)}"`)
+  }
+  const instancePorts = Object.fromEntries(
+    SERVICES.map((service) => [
+      service,
+      Array.from({ length: replicas }, (_, i) =>
+        i === 0 ? ports[service] : (options.instancePorts?.[service]?.[i - 1] ?? ports[service] + 100 * i),
+      ),
+    ]),
+  ) as Record<ServiceName, number[]>
 
   await stopLeftovers(dataDir, namespace, output)
-  for (const part of parts) {
-    if (!(await canListen(ports[part]))) {
+  const wanted: [string, number][] = parts.flatMap((part) =>
+    part in instancePorts
+      ? instancePorts[part as ServiceName].map((port, i): [string, number] => [instanceName(part, i), port])
+      : [[part, ports[part]] as [string, number]],
+  )
+  for (const [part, port] of wanted) {
+    if (!(await canListen(port))) {
       const hint =
-        part === 'gateway' ? 'set PORT to a free port' : `stop what is using it (\`lsof -i :${ports[part]}\`)`
-      throw new SetupError(`Port ${ports[part]}, for ${part}, is taken: ${hint}.`)
+        part === 'gateway' ? 'set PORT to a free port' : `stop what is using it (\`lsof -i :${port}\`)`
+      throw new SetupError(`Port ${port}, for ${part}, is taken: ${hint}.`)
     }
   }
 
@@ -141,12 +172,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       : ['--conditions=@ticketing/source', '--import', 'tsx', path.join(root, workspace, 'src/main.ts')]
 
   const processes = new Map<Part, ManagedProcess>()
-  const launch = (part: Part, args: string[], cwd: string, partEnv: NodeJS.ProcessEnv) => {
+  const instances = new Map<ServiceName, ManagedProcess[]>()
+  const everyProcess = () => [
+    ...[...processes.entries()]
+      .filter(([part]) => !instances.has(part as ServiceName))
+      .map(([, child]) => child),
+    ...[...instances.values()].flat(),
+  ]
+  const launch = (part: Part, args: string[], cwd: string, partEnv: NodeJS.ProcessEnv, instance = 0) => {
     const env = { ...partEnv, ...options.partEnv?.[part] }
-    const recordPids = () => writePids(dataDir, namespace, [...processes.values()])
+    const recordPids = () => writePids(dataDir, namespace, everyProcess())
     const child = new ManagedProcess(
       {
-        name: part,
+        name: instanceName(part, instance),
         command: process.execPath,
         args,
         cwd,
@@ -156,20 +194,41 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       },
       output,
     )
-    processes.set(part, child)
+    if (instance === 0) processes.set(part, child)
+    if (part in instancePorts) {
+      const list = instances.get(part as ServiceName) ?? []
+      list[instance] = child
+      instances.set(part as ServiceName, list)
+    }
     child.start()
   }
   const stop = async () => {
     // The gateway and client first (no new requests), then the services, each finishing what it has in flight.
-    const order: Part[][] = [['gateway', 'client'], [...SERVICES]]
-    for (const group of order) {
-      await Promise.all(group.map((part) => processes.get(part)?.stop() ?? Promise.resolve()))
-    }
+    const order: ManagedProcess[][] = [
+      (['gateway', 'client'] as const).flatMap((part) => processes.get(part) ?? []),
+      [...instances.values()].flat(),
+    ]
+    for (const group of order) await Promise.all(group.map((child) => child.stop()))
     writePids(dataDir, namespace, [])
   }
 
-  const waitUntilReady = async (part: Part, timeoutMs = READY_TIMEOUT_MS) => {
-    const child = processes.get(part)
+  const waitUntilReady = (part: Part, timeoutMs = READY_TIMEOUT_MS) =>
+    part in instancePorts
+      ? waitUntilInstanceReady(part as ServiceName, 0, timeoutMs)
+      : waitForProcess(part, processes.get(part), ports[part], timeoutMs)
+  const waitUntilInstanceReady = (service: ServiceName, instance: number, timeoutMs = READY_TIMEOUT_MS) =>
+    waitForProcess(
+      instanceName(service, instance),
+      instances.get(service)?.[instance],
+      instancePorts[service][instance]!,
+      timeoutMs,
+    )
+  const waitForProcess = async (
+    part: string,
+    child: ManagedProcess | undefined,
+    port: number,
+    timeoutMs: number,
+  ) => {
     if (!child) throw new Error(`${part} is not part of this stack`)
     const deaths = child.deaths
     const deadline = Date.now() + timeoutMs
@@ -185,7 +244,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       const ready =
         part === 'client'
           ? await isPortOpen(ports.client)
-          : await fetch(`http://127.0.0.1:${ports[part]}${check}`).then(
+          : await fetch(`http://127.0.0.1:${port}${check}`).then(
               (response) => response.ok,
               () => false,
             )
@@ -201,16 +260,28 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   try {
     for (const service of SERVICES) {
-      launch(service, node(`services/${service}`), path.join(root, 'services', service), {
-        ...shared,
-        PORT: String(ports[service]),
-        DATABASE_URL: databaseUrl(service),
-        REDIS_URL: options.redisUrl,
-        QUEUE_PREFIX: options.queuePrefix ?? namespace,
-        RATE_LIMIT_PREFIX: options.rateLimitPrefix ?? options.queuePrefix ?? namespace,
-      })
+      instancePorts[service].forEach((port, instance) =>
+        launch(
+          service,
+          node(`services/${service}`),
+          path.join(root, 'services', service),
+          {
+            ...shared,
+            PORT: String(port),
+            DATABASE_URL: databaseUrl(service),
+            REDIS_URL: options.redisUrl,
+            QUEUE_PREFIX: options.queuePrefix ?? namespace,
+            RATE_LIMIT_PREFIX: options.rateLimitPrefix ?? options.queuePrefix ?? namespace,
+          },
+          instance,
+        ),
+      )
     }
-    await Promise.all(SERVICES.map((service) => waitUntilReady(service)))
+    await Promise.all(
+      SERVICES.flatMap((service) =>
+        instancePorts[service].map((_, instance) => waitUntilInstanceReady(service, instance)),
+      ),
+    )
 
     if (withClient) {
       const port = String(ports.client)
@@ -231,11 +302,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ...shared,
       HOST: options.env?.HOST ?? '0.0.0.0',
       PORT: String(ports.gateway),
-      // AUTH_URL, TICKETS_URL …: every service with an API, where this stack runs it.
+      // AUTH_URL, TICKETS_URL …: every service with an API, where this stack runs it (each instance).
       ...Object.fromEntries(
         SERVICES.filter((service) => services[service].routes.length > 0).map((service) => [
           `${service.toUpperCase()}_URL`,
-          `http://127.0.0.1:${ports[service]}`,
+          instancePorts[service].map((port) => `http://127.0.0.1:${port}`).join(','),
         ]),
       ),
       CLIENT_URL: `http://127.0.0.1:${ports.client}`,
@@ -248,7 +319,21 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     throw error
   }
 
-  return { url: gatewayUrl, ports, processes, waitUntilReady, stop }
+  return {
+    url: gatewayUrl,
+    ports,
+    processes,
+    instances,
+    instancePorts,
+    waitUntilReady,
+    waitUntilInstanceReady,
+    stop,
+  }
+}
+
+/** How an instance is named in the output: `tickets`, then `tickets-2`, `tickets-3`… */
+function instanceName(part: string, instance: number): string {
+  return instance === 0 ? part : `${part}-${instance + 1}`
 }
 
 /** The pids of a running stack, so that the next start can stop processes a killed launcher left behind. */
