@@ -77,6 +77,14 @@ async function collected(body: Readable): Promise<Buffer> {
   return Buffer.concat(chunks)
 }
 
+/**
+ * Fastify's answer on a connection to a service that has begun to close (`return503OnClosing`): given before
+ * any hook or handler runs, so nothing was done and any request may go to another instance. (The services'
+ * own 503s are in the common shape, and may come from a handler that ran.)
+ */
+export const CLOSING_ANSWER =
+  '{"error":"Service Unavailable","message":"Service Unavailable","statusCode":503}'
+
 /** API bodies held whole, for a request that may be sent to a second instance. */
 const heldBodies = new WeakMap<FastifyRequest, Buffer>()
 
@@ -86,7 +94,8 @@ type ProxyHandler = (request: FastifyRequest, reply: FastifyReply, dest: string,
  * Sends a request to one instance of the route's service and, when that instance cannot take it, to another
  * (the retry budget in README.md): each instance at most once, none started after RETRY_DEADLINE_MS, and
  * only when the first attempt cannot have had an effect, or the request is idempotent:
- * - connection refused: never reached the instance, any request goes elsewhere;
+ * - connection refused, or Fastify's closing answer (CLOSING_ANSWER): never handled, any request goes
+ *   elsewhere;
  * - connection reset before an answer, or a 503 (not ready, or closing): GET/HEAD, or a request with an
  *   Idempotency-Key, goes elsewhere; any other request gets the error, since it may have been handled.
  * reply-from's own retries are turned off: this is the only retry.
@@ -118,16 +127,26 @@ function balanced(upstreams: Upstreams): ProxyHandler {
           void reply.send(error)
         },
         onResponse: (request, reply, response) => {
-          if (response.statusCode === 503 && idempotent && mayRetry()) {
-            request.log.warn({ upstream }, 'instance not ready: trying another')
-            response.stream.resume()
-            // Its headers were copied onto our reply already; the next instance's answer brings its own.
-            const { headers } = response as unknown as { headers: Record<string, unknown> }
+          // Its headers were copied onto our reply already; the next instance's answer brings its own.
+          const { headers } = response as unknown as { headers: Record<string, unknown> }
+          const retry = () => {
+            request.log.warn({ upstream }, 'instance not ready or closing: trying another')
             for (const name of Object.keys(headers)) reply.removeHeader(name)
             attempt()
-            return
           }
-          void reply.send(response.stream)
+          if (response.statusCode !== 503 || !mayRetry()) return void reply.send(response.stream)
+          if (idempotent) {
+            response.stream.resume()
+            return retry()
+          }
+          if (headers['content-length'] !== String(CLOSING_ANSWER.length)) {
+            return void reply.send(response.stream)
+          }
+          // Perhaps the closing answer: 80 bytes, read to tell.
+          collected(response.stream).then(
+            (body) => (body.toString() === CLOSING_ANSWER ? retry() : void reply.send(body)),
+            (error: Error) => void reply.send(error),
+          )
         },
       })
     }

@@ -3,20 +3,25 @@ import { once } from 'node:events'
 import type { AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 import { afterEach, describe, expect, it } from 'vitest'
-import { buildGateway } from '../src/app.js'
+import { buildGateway, CLOSING_ANSWER } from '../src/app.js'
 import { readConfig } from '../src/config.js'
 import { Upstreams } from '../src/upstreams.js'
 import { echoServer } from './helpers.js'
 
 /** A stand-in instance that misbehaves: resets every connection, or answers 503 as a closing service does. */
-async function badServer(how: 'reset' | '503') {
+async function badServer(how: 'reset' | '503' | 'closing') {
   let hits = 0
   const server = http.createServer((request, response) => {
     hits += 1
     request.resume()
     request.on('end', () => {
       if (how === 'reset') request.socket.destroy()
-      else
+      else if (how === 'closing') {
+        // As Fastify writes it (lib/route.js, return503OnClosing).
+        response
+          .writeHead(503, { 'content-type': 'application/json', 'content-length': '80', connection: 'close' })
+          .end(CLOSING_ANSWER)
+      } else
         response.writeHead(503, { 'content-type': 'application/json', 'x-from': 'bad' }).end('{"errors":[]}')
     })
   })
@@ -51,7 +56,7 @@ describe('the gateway with several instances of a service', () => {
     closers.push(() => upstream.server.close())
     return upstream
   }
-  async function bad(how: 'reset' | '503') {
+  async function bad(how: 'reset' | '503' | 'closing') {
     const upstream = await badServer(how)
     closers.push(() => upstream.server.close())
     return upstream
@@ -127,6 +132,20 @@ describe('the gateway with several instances of a service', () => {
     })
     expect(post.statusCode).toBe(503)
     expect(live.seen).toHaveLength(1)
+  })
+
+  it('sends any request elsewhere when an instance gives Fastify’s closing answer, which no handler saw', async () => {
+    const [closing, live] = [await bad('closing'), await echo('live')]
+    const gateway = await gatewayFor([closing.url, live.url])
+    const post = await gateway.inject({
+      method: 'POST',
+      url: '/api/tickets',
+      headers: { 'content-type': 'application/json' },
+      payload: { n: 2 },
+    })
+    expect(post.statusCode).toBe(200)
+    expect(post.json()).toMatchObject({ name: 'live', method: 'POST', bytes: 7 })
+    expect(closing.hits()).toBe(1)
   })
 
   it('tries each instance once, then answers 503 in the common shape', async () => {

@@ -45,7 +45,11 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (stopping) {
       output.notice('stopping at once', 'warn')
-      for (const child of stack?.processes.values() ?? []) child.signal('SIGKILL')
+      const every = new Set([
+        ...(stack?.processes.values() ?? []),
+        ...[...(stack?.instances.values() ?? [])].flat(),
+      ])
+      for (const child of every) child.signal('SIGKILL')
       process.exit(130)
     }
     output.notice('stopping (Ctrl-C again to stop at once)')
