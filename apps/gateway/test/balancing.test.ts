@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 import { afterEach, describe, expect, it } from 'vitest'
 import { buildGateway, CLOSING_ANSWER } from '../src/app.js'
-import { readConfig } from '../src/config.js'
+import { addresses, readConfig } from '../src/config.js'
 import { Upstreams } from '../src/upstreams.js'
 import { echoServer } from './helpers.js'
 
@@ -171,5 +171,16 @@ describe('Upstreams', () => {
     expect(upstreams.pick(new Set(['a', 'b', 'c']))).toBeUndefined()
     now = 5_000
     expect([upstreams.pick(), upstreams.pick(), upstreams.pick()]).toEqual(['c', 'a', 'b'])
+  })
+})
+
+describe('the addresses of a service', () => {
+  it('are one address or several, comma-separated, each taken as its origin once', () => {
+    expect(addresses(' http://127.0.0.1:4002 , http://127.0.0.1:4102/, http://127.0.0.1:4002')).toEqual([
+      'http://127.0.0.1:4002',
+      'http://127.0.0.1:4102',
+    ])
+    expect(() => readConfig({ TICKETS_URL: 'http://127.0.0.1:4002,' })).toThrow(/TICKETS_URL/)
+    expect(() => readConfig({ TICKETS_URL: '127.0.0.1:4002' })).toThrow(/TICKETS_URL/)
   })
 })
