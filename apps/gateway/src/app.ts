@@ -12,12 +12,14 @@ import {
 import Fastify, {
   LogController,
   type FastifyInstance,
+  type FastifyReply,
   type FastifyRequest,
   type RawServerBase,
   type RequestGenericInterface,
 } from 'fastify'
 import { routesOf, trustedProxies, type Config } from './config.js'
 import { requestTargetProblem } from './request-target.js'
+import { isIdempotent, RETRY_DEADLINE_MS, unreachable, Upstreams } from './upstreams.js'
 
 /** Headers by which a client could claim an address or origin of its choosing; we say who asked instead. */
 const CLIENT_CLAIMS = ['forwarded', 'x-real-ip', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto']
@@ -66,6 +68,90 @@ function limited(body: Readable): Readable {
   })
   body.once('error', (error) => counter.destroy(error))
   return body.pipe(counter)
+}
+
+/** The whole of a (limited) body, so that it can be sent again to another instance. */
+async function collected(body: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  for await (const chunk of body) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks)
+}
+
+/**
+ * Fastify's answer on a connection to a service that has begun to close (`return503OnClosing`): given before
+ * any hook or handler runs, so nothing was done and any request may go to another instance. (The services'
+ * own 503s are in the common shape, and may come from a handler that ran.)
+ */
+export const CLOSING_ANSWER =
+  '{"error":"Service Unavailable","message":"Service Unavailable","statusCode":503}'
+
+/** API bodies held whole, for a request that may be sent to a second instance. */
+const heldBodies = new WeakMap<FastifyRequest, Buffer>()
+
+type ProxyHandler = (request: FastifyRequest, reply: FastifyReply, dest: string, options: object) => unknown
+
+/**
+ * Sends a request to one instance of the route's service and, when that instance cannot take it, to another
+ * (the retry budget in README.md): each instance at most once, none started after RETRY_DEADLINE_MS, and
+ * only when the first attempt cannot have had an effect, or the request is idempotent:
+ * - connection refused, or Fastify's closing answer (CLOSING_ANSWER): never handled, any request goes
+ *   elsewhere;
+ * - connection reset before an answer, or a 503 (not ready, or closing): GET/HEAD, or a request with an
+ *   Idempotency-Key, goes elsewhere; any other request gets the error, since it may have been handled.
+ * reply-from's own retries are turned off: this is the only retry.
+ */
+function balanced(upstreams: Upstreams): ProxyHandler {
+  return (request, reply, dest, options) => {
+    const started = Date.now()
+    const tried = new Set<string>()
+    const idempotent = isIdempotent(request)
+    const held = heldBodies.get(request)
+    const mayRetry = () => tried.size < upstreams.urls.length && Date.now() - started < RETRY_DEADLINE_MS
+
+    const attempt = (): FastifyReply => {
+      const upstream = upstreams.pick(tried)!
+      tried.add(upstream)
+      if (held) request.body = Readable.from([held], { objectMode: false })
+      return reply.from(dest, {
+        ...options,
+        getUpstream: () => upstream,
+        retryDelay: () => null,
+        onError: (reply, { error }) => {
+          const how = unreachable(error)
+          if (how) upstreams.markDown(upstream)
+          if (how && (how === 'refused' || idempotent) && mayRetry() && !reply.sent) {
+            request.log.warn({ upstream, how }, 'instance unreachable: trying another')
+            attempt()
+            return
+          }
+          void reply.send(error)
+        },
+        onResponse: (request, reply, response) => {
+          // Its headers were copied onto our reply already; the next instance's answer brings its own.
+          const { headers } = response as unknown as { headers: Record<string, unknown> }
+          const retry = () => {
+            request.log.warn({ upstream }, 'instance not ready or closing: trying another')
+            for (const name of Object.keys(headers)) reply.removeHeader(name)
+            attempt()
+          }
+          if (response.statusCode !== 503 || !mayRetry()) return void reply.send(response.stream)
+          if (idempotent) {
+            response.stream.resume()
+            return retry()
+          }
+          if (headers['content-length'] !== String(CLOSING_ANSWER.length)) {
+            return void reply.send(response.stream)
+          }
+          // Perhaps the closing answer: 80 bytes, read to tell.
+          collected(response.stream).then(
+            (body) => (body.toString() === CLOSING_ANSWER ? retry() : void reply.send(body)),
+            (error: Error) => void reply.send(error),
+          )
+        },
+      })
+    }
+    return attempt()
+  }
 }
 
 /**
@@ -120,8 +206,14 @@ export async function buildGateway(
       throw new AppError('BODY_TOO_LARGE')
     }
   })
+  const routes = routesOf(config)
+  // With several instances behind a route, a body may have to be sent twice: it is held whole (1 MB at most).
+  const several = routes.some((route) => route.upstreams.length > 1)
   app.addHook('preHandler', async (request) => {
-    if (isApi(request.url) && request.body instanceof Readable) request.body = limited(request.body)
+    if (isApi(request.url) && request.body instanceof Readable) {
+      request.body = limited(request.body)
+      if (several) heldBodies.set(request, await collected(request.body as Readable))
+    }
   })
 
   // Every /api path that no service serves: the client would answer with an HTML page.
@@ -131,12 +223,18 @@ export async function buildGateway(
   app.all('/api', unknownApiRoute)
   app.all('/api/*', unknownApiRoute)
 
-  for (const route of routesOf(config)) {
+  // One balancer per service, shared by its routes (auth serves two prefixes).
+  const balancers = new Map<string, Upstreams>()
+  for (const route of routes) {
+    const key = route.upstreams.join(',')
+    const upstreams = balancers.get(key) ?? new Upstreams(route.upstreams)
+    balancers.set(key, upstreams)
     await app.register(proxy, {
-      upstream: route.upstream,
+      upstream: '',
       prefix: route.prefix,
       rewritePrefix: route.prefix,
-      replyOptions: { rewriteRequestHeaders: forwardedHeaders },
+      handler: balanced(upstreams),
+      replyOptions: { rewriteRequestHeaders: forwardedHeaders, getUpstream: () => upstreams.urls[0]! },
       logLevel: 'warn',
     })
   }

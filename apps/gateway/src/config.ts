@@ -1,8 +1,14 @@
 import Type, { type Static } from 'typebox'
 import { commonEnv, loadConfig, serviceNames, services, webParts, type ServiceName } from '@ticketing/common'
 
-/** Where a part answers on this machine, from the table of parts in @ticketing/common. */
-const local = (port: number) => Type.String({ format: 'uri', default: `http://127.0.0.1:${port}` })
+/** An http(s) address, or several comma-separated (one per instance: REPLICAS=N npm start). */
+const ADDRESSES = '^\\s*https?://[^,\\s]+(\\s*,\\s*https?://[^,\\s]+)*\\s*$'
+
+/**
+ * Where a part answers on this machine, from the table of parts in @ticketing/common: its address, or the
+ * addresses of its instances, comma-separated, which the gateway balances across (upstreams.ts).
+ */
+const local = (port: number) => Type.String({ pattern: ADDRESSES, default: `http://127.0.0.1:${port}` })
 
 export const configSchema = Type.Object({
   ...commonEnv,
@@ -36,7 +42,7 @@ export function trustedProxies(config: Config): false | string {
  * The ingress's rules (DESIGN §2): each service's API paths, from the table of services, to that service;
  * everything else to the client.
  */
-export function routesOf(config: Config): { prefix: string; upstream: string }[] {
+export function routesOf(config: Config): { prefix: string; upstreams: string[] }[] {
   const upstreams: Record<ServiceName, string | undefined> = {
     auth: config.AUTH_URL,
     tickets: config.TICKETS_URL,
@@ -45,7 +51,12 @@ export function routesOf(config: Config): { prefix: string; upstream: string }[]
     expiration: undefined, // no HTTP API
   }
   const apis = serviceNames.flatMap((name) =>
-    services[name].routes.map((prefix) => ({ prefix, upstream: upstreams[name]! })),
+    services[name].routes.map((prefix) => ({ prefix, upstreams: addresses(upstreams[name]!) })),
   )
-  return [...apis, { prefix: '/', upstream: config.CLIENT_URL }]
+  return [...apis, { prefix: '/', upstreams: addresses(config.CLIENT_URL) }]
+}
+
+/** A comma-separated list of addresses, each as its origin (`http://host:port`), duplicates dropped. */
+export function addresses(list: string): string[] {
+  return [...new Set(list.split(',').map((url) => new URL(url.trim()).origin))]
 }

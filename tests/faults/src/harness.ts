@@ -1,7 +1,13 @@
 import { copyFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { connectBus, FAULT_POINTS_VARIABLE, type Bus, type FaultPoint } from '@ticketing/common'
+import {
+  connectBus,
+  FAULT_POINTS_VARIABLE,
+  type Bus,
+  type FaultPoint,
+  type ServiceName,
+} from '@ticketing/common'
 import { SERVICES, type Part } from '@ticketing/stack'
 import {
   startNatsServer,
@@ -52,6 +58,8 @@ export interface Scenario {
   env?: Record<string, string>
   /** Variables for one part only (a skewed clock on expiration, say). */
   partEnv?: Partial<Record<Part, Record<string, string>>>
+  /** Instances of every service, behind the gateway (REPLICAS); default 1. */
+  replicas?: number
   /** Runs the stack on a PostgreSQL, NATS and Redis of its own, which the scenario may stop or empty. */
   privateServers?: boolean
   load?: LoadOptions
@@ -141,8 +149,46 @@ export async function restartGracefully(stack: TestStack, part: Part) {
   await stack.waitUntilReady(part, 60_000)
 }
 
+/** One instance of a service: SIGKILL (a crash), or with `graceful` a clean stop; then started again. */
+export async function restartInstance(
+  stack: TestStack,
+  service: ServiceName,
+  instance: number,
+  { graceful = false } = {},
+) {
+  const child = stack.instances.get(service)![instance]!
+  await (graceful ? child.stop() : child.kill())
+  child.start()
+  await stack.waitUntilInstanceReady(service, instance, 60_000)
+}
+
+/**
+ * Every process of the stack by its name, with how to wait until it is ready: the gateway, and each
+ * instance of each service (`tickets`, `tickets-2`…; the first instance's name is the service's).
+ */
+function everyProcess(stack: TestStack) {
+  const parts = [...stack.processes].filter(([part]) => !stack.instances.has(part as ServiceName))
+  return [
+    ...parts.map(([part, child]) => ({ name: part, child, ready: () => stack.waitUntilReady(part, 60_000) })),
+    ...[...stack.instances].flatMap(([service, children]) =>
+      children.map((child, instance) => ({
+        name: child.spec.name,
+        child,
+        ready: () => stack.waitUntilInstanceReady(service, instance, 60_000),
+      })),
+    ),
+  ]
+}
+
 export async function waitUntilReady(stack: TestStack, timeoutMs = 60_000) {
-  await Promise.all([...SERVICES, 'gateway' as const].map((part) => stack.waitUntilReady(part, timeoutMs)))
+  await Promise.all([
+    stack.waitUntilReady('gateway', timeoutMs),
+    ...SERVICES.flatMap((service) =>
+      (stack.instances.get(service) ?? []).map((_, instance) =>
+        stack.waitUntilInstanceReady(service, instance, timeoutMs),
+      ),
+    ),
+  ])
 }
 
 /**
@@ -151,15 +197,15 @@ export async function waitUntilReady(stack: TestStack, timeoutMs = 60_000) {
  */
 async function superviseDeaths(
   stack: TestStack,
-  before: Map<Part, number>,
+  before: Map<string, number>,
   problem: (message: string) => void,
 ) {
-  for (const [part, child] of stack.processes) {
-    if (child.deaths === (before.get(part) ?? 0)) continue
-    problem(`${part} died during the fault; its last lines:\n${child.lastLines().slice(-8).join('\n')}`)
+  for (const { name, child, ready } of everyProcess(stack)) {
+    if (child.deaths === (before.get(name) ?? 0)) continue
+    problem(`${name} died during the fault; its last lines:\n${child.lastLines().slice(-8).join('\n')}`)
     if (!child.running) {
       child.start()
-      await stack.waitUntilReady(part, 60_000)
+      await ready()
     }
   }
 }
@@ -256,6 +302,7 @@ export async function runScenario(
       env,
       restart: false,
       partEnv: scenario.partEnv,
+      replicas: scenario.replicas,
       ...(servers && {
         servers: {
           postgresUrl: servers.postgres.url,
@@ -276,7 +323,7 @@ export async function runScenario(
     for (let round = 1; round <= rounds; round++) {
       const started = Date.now()
       const problems: string[] = []
-      const deaths = new Map([...running.processes].map(([part, child]) => [part, child.deaths]))
+      const deaths = new Map(everyProcess(running).map(({ name, child }) => [name, child.deaths]))
       const context: FaultContext = {
         stack: running,
         servers,
@@ -303,7 +350,7 @@ export async function runScenario(
       }
       const stats = await context.load.stop()
       context.log(
-        `load: ${stats.purchases} reservations, ${stats.requests} requests, ${stats.failures} failed, statuses ${JSON.stringify(stats.statuses)}`,
+        `load: ${stats.purchases} reservations, ${stats.requests} requests, ${stats.failures} failed (${stats.idempotentFailures} of them idempotent), statuses ${JSON.stringify(stats.statuses)}`,
       )
       await waitForHoldsToEnd(target).catch((error: Error) =>
         problems.push(`reading orders: ${error.message}`),

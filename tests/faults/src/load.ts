@@ -19,6 +19,11 @@ export interface LoadStats {
   requests: number
   /** Requests that failed or answered 5xx: expected while a fault lasts, counted, never thrown. */
   failures: number
+  /**
+   * Of those, the requests the gateway may send to a second instance (here the reservations, which carry an
+   * Idempotency-Key): with one instance of each service down at a time, none of these should fail.
+   */
+  idempotentFailures: number
   statuses: Record<string, number>
 }
 
@@ -44,12 +49,15 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
  * run out. Every failure is counted and the worker carries on: the point is the state the faults leave.
  */
 export function startLoad(stack: TestStack, users: UserPool, options: LoadOptions = {}): RunningLoad {
-  const stats: LoadStats = { purchases: 0, requests: 0, failures: 0, statuses: {} }
+  const stats: LoadStats = { purchases: 0, requests: 0, failures: 0, idempotentFailures: 0, statuses: {} }
   const endings = Object.entries({ pay: 3, cancel: 1, expire: 1, ...options.endings }) as [Ending, number][]
   let stopped = false
   const waiters = new Set<() => void>()
 
-  const call = async <T>(attempt: () => Promise<ApiResponse<T>>): Promise<ApiResponse<T> | undefined> => {
+  const call = async <T>(
+    attempt: () => Promise<ApiResponse<T>>,
+    { idempotent = false } = {},
+  ): Promise<ApiResponse<T> | undefined> => {
     stats.requests++
     try {
       const response = await Promise.race([
@@ -61,11 +69,13 @@ export function startLoad(stack: TestStack, users: UserPool, options: LoadOption
       stats.statuses[response.status] = (stats.statuses[response.status] ?? 0) + 1
       if (response.status >= 500) {
         stats.failures++
+        if (idempotent) stats.idempotentFailures++
         await sleep(FAILURE_PAUSE_MS)
       }
       return response
     } catch {
       stats.failures++
+      if (idempotent) stats.idempotentFailures++
       stats.statuses.error = (stats.statuses.error ?? 0) + 1
       await sleep(FAILURE_PAUSE_MS)
       return undefined
@@ -97,8 +107,9 @@ export function startLoad(stack: TestStack, users: UserPool, options: LoadOption
     // orders knows the ticket once its replica has the event: 404 until then.
     let order: ApiResponse<{ id: string }> | undefined
     for (let attempt = 0; attempt < 40 && !stopped; attempt++) {
-      order = await call(() =>
-        buyer.post<{ id: string }>('/api/orders', { ticketId }, { 'idempotency-key': randomUUID() }),
+      order = await call(
+        () => buyer.post<{ id: string }>('/api/orders', { ticketId }, { 'idempotency-key': randomUUID() }),
+        { idempotent: true },
       )
       if (order?.status === 201 || order?.status === 400) break
       await sleep(250)

@@ -64,6 +64,8 @@ export async function startTestStack(
     nats?: { url: string; users?: NatsUsers }
     /** The events namespace; by default one of this run's own. */
     namespace?: string
+    /** Instances of every service (REPLICAS), each on a free port; default 1. */
+    replicas?: number
   } = {},
 ): Promise<TestStack> {
   const namespace = options.namespace ?? testNamespace()
@@ -89,6 +91,11 @@ export async function startTestStack(
   const parts: Part[] = [...SERVICES, 'gateway', 'client']
   const ports: Partial<Record<Part, number>> = {}
   for (const part of parts) ports[part] = await freePort()
+  const instancePorts: Partial<Record<ServiceName, number[]>> = {}
+  for (const service of SERVICES) {
+    instancePorts[service] = []
+    for (let i = 1; i < (options.replicas ?? 1); i++) instancePorts[service].push(await freePort())
+  }
 
   const databaseUrls = Object.fromEntries(
     Object.entries(databases).map(([service, database]) => {
@@ -125,6 +132,8 @@ export async function startTestStack(
         ...servers,
         natsUsers: options.nats?.users,
         ports,
+        replicas: options.replicas,
+        instancePorts,
         partEnv: options.partEnv,
         client: options.client ?? false,
         restart: options.restart ?? true,

@@ -22,7 +22,7 @@ test('each running service serves its metrics on its own METRICS_PORT, which the
   await seller.post('/api/tickets', { title: 'Counted', price: 12 })
 
   for (const service of serviceNames) {
-    const names = await metricNames(stack.metricsPorts[service])
+    const names = await metricNames(stack.metricsPorts[service][0]!)
     for (const name of [
       'http_request_duration_seconds',
       'events_handler_outcomes_total',
@@ -31,14 +31,16 @@ test('each running service serves its metrics on its own METRICS_PORT, which the
       expect(names.has(name), `${service} serves ${name}`).toBe(true)
     }
   }
-  expect((await metricNames(stack.metricsPorts.orders)).has('orders_holds_created_total')).toBe(true)
-  expect((await metricNames(stack.metricsPorts.payments)).has('payments_outcomes_total')).toBe(true)
-  expect((await metricNames(stack.metricsPorts.tickets)).has('events_consumer_pending_messages')).toBe(true)
-  expect((await metricNames(stack.metricsPorts.auth)).has('auth_revocation_list_entries')).toBe(true)
+  expect((await metricNames(stack.metricsPorts.orders[0]!)).has('orders_holds_created_total')).toBe(true)
+  expect((await metricNames(stack.metricsPorts.payments[0]!)).has('payments_outcomes_total')).toBe(true)
+  expect((await metricNames(stack.metricsPorts.tickets[0]!)).has('events_consumer_pending_messages')).toBe(
+    true,
+  )
+  expect((await metricNames(stack.metricsPorts.auth[0]!)).has('auth_revocation_list_entries')).toBe(true)
 
   // The sign-up went through the gateway to auth, and auth counted it under its route.
   await vi.waitFor(async () => {
-    const text = await (await fetch(`http://127.0.0.1:${stack!.metricsPorts.auth}/metrics`)).text()
+    const text = await (await fetch(`http://127.0.0.1:${stack!.metricsPorts.auth[0]}/metrics`)).text()
     expect(text).toMatch(
       /http_request_duration_seconds_count\{[^}]*route="\/api\/users\/signup"[^}]*status_code="201"/,
     )

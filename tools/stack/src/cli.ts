@@ -18,6 +18,14 @@ function gatewayPort(): number {
   return port
 }
 
+/** REPLICAS: how many instances of every service (default 1). */
+function replicas(): number {
+  const value = env.REPLICAS ?? '1'
+  if (!/^[1-9]$/.test(value))
+    throw new SetupError(`REPLICAS must be a whole number from 1 to 9, not "${value}"`)
+  return Number(value)
+}
+
 const aborting = new AbortController()
 let infrastructure: Infrastructure | undefined
 let stack: Stack | undefined
@@ -38,7 +46,11 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (stopping) {
       output.notice('stopping at once', 'warn')
-      for (const child of stack?.processes.values() ?? []) child.signal('SIGKILL')
+      const every = new Set([
+        ...(stack?.processes.values() ?? []),
+        ...[...(stack?.instances.values() ?? [])].flat(),
+      ])
+      for (const child of every) child.signal('SIGKILL')
       process.exit(130)
     }
     output.notice('stopping (Ctrl-C again to stop at once)')
@@ -62,6 +74,7 @@ try {
     natsUsers: infrastructure.natsUsers,
     redisUrl: infrastructure.redisUrl,
     ports: { gateway: port },
+    replicas: replicas(),
     signal: aborting.signal,
     // ORDER_HOLD_SECONDS, ADMIN_EMAILS, PAYMENT_GATEWAY, STRIPE_*, LOG_LEVEL reach every process as they are.
   })

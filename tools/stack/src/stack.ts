@@ -21,11 +21,18 @@ export const DEFAULT_PORTS = {
 } as Record<Part, number>
 
 /**
- * Where a service serves its metrics (METRICS_PORT): on the default ports (npm start) 9461 to 9465 in the order
- * of the services, so `curl localhost:9463/metrics` is orders'; a free port when the stack runs elsewhere (tests).
+ * Where an instance of a service serves its metrics (METRICS_PORT): on the default ports (npm start) 9461 to 9465
+ * in the order of the services for the first instance, so `curl localhost:9463/metrics` is orders', and 10 more
+ * for each next one (orders-2: 9473); a free port when the stack runs elsewhere (tests).
  */
-async function metricsPort(service: ServiceName, ports: Record<Part, number>): Promise<number> {
-  return ports[service] === DEFAULT_PORTS[service] ? 9461 + SERVICES.indexOf(service) : freePort()
+async function metricsPort(
+  service: ServiceName,
+  instance: number,
+  ports: Record<Part, number>,
+): Promise<number> {
+  return ports[service] === DEFAULT_PORTS[service]
+    ? 9461 + SERVICES.indexOf(service) + 10 * instance
+    : freePort()
 }
 
 export const repositoryRoot = fileURLToPath(new URL('../../..', import.meta.url))
@@ -53,6 +60,13 @@ export interface StackOptions {
   /** The database of each service on the PostgreSQL server; default the one in the table of services. */
   databaseName?: (service: ServiceName) => string
   ports?: Partial<Record<Part, number>>
+  /**
+   * How many instances of every service to run (REPLICAS, default 1). The gateway balances across them.
+   * Instance 1 listens on the service's port; instance i+1 on `instancePorts[service][i]`, by default that
+   * port plus 100·i (tickets: 4002, 4102, 4202…).
+   */
+  replicas?: number
+  instancePorts?: Partial<Record<ServiceName, number[]>>
   /** Whether to build and run the Next.js client (the gateway sends everything else to it). */
   client?: boolean
   /** Variables for every process: ORDER_HOLD_SECONDS, ADMIN_EMAILS, PAYMENT_GATEWAY, LOG_LEVEL... */
@@ -69,11 +83,18 @@ export interface Stack {
   /** The gateway: the site and its API. */
   url: string
   ports: Record<Part, number>
-  /** Where each service serves its metrics (METRICS_PORT). */
-  metricsPorts: Record<ServiceName, number>
+  /** Where each instance of each service serves its metrics (METRICS_PORT), in the order of `instances`. */
+  metricsPorts: Record<ServiceName, number[]>
+  /** Each part's process; for a service, its first instance. */
   processes: ReadonlyMap<Part, ManagedProcess>
+  /** Every instance of each service, the first one first; one each unless `replicas` was given. */
+  instances: ReadonlyMap<ServiceName, readonly ManagedProcess[]>
+  /** The port of each instance of each service, in the same order. */
+  instancePorts: Record<ServiceName, number[]>
   /** Resolves once the part answers its readiness check again (after a restart, say). */
   waitUntilReady(part: Part, timeoutMs?: number): Promise<void>
+  /** Resolves once that instance (0-based) of the service answers its readiness check. */
+  waitUntilInstanceReady(service: ServiceName, instance: number, timeoutMs?: number): Promise<void>
   stop(): Promise<void>
 }
 
@@ -94,13 +115,30 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const restart = options.restart ?? true
   const namespace = options.namespace ?? 'ticketing'
   const databaseName = options.databaseName ?? ((service: ServiceName) => services[service].database)
+  const replicas = options.replicas ?? 1
+  if (!Number.isInteger(replicas) || replicas < 1 || replicas > 9) {
+    throw new SetupError(`REPLICAS must be a whole number from 1 to 9, not "${String(options.replicas)}"`)
+  }
+  const instancePorts = Object.fromEntries(
+    SERVICES.map((service) => [
+      service,
+      Array.from({ length: replicas }, (_, i) =>
+        i === 0 ? ports[service] : (options.instancePorts?.[service]?.[i - 1] ?? ports[service] + 100 * i),
+      ),
+    ]),
+  ) as Record<ServiceName, number[]>
 
   await stopLeftovers(dataDir, namespace, output)
-  for (const part of parts) {
-    if (!(await canListen(ports[part]))) {
+  const wanted: [string, number][] = parts.flatMap((part) =>
+    part in instancePorts
+      ? instancePorts[part as ServiceName].map((port, i): [string, number] => [instanceName(part, i), port])
+      : [[part, ports[part]] as [string, number]],
+  )
+  for (const [part, port] of wanted) {
+    if (!(await canListen(port))) {
       const hint =
-        part === 'gateway' ? 'set PORT to a free port' : `stop what is using it (\`lsof -i :${ports[part]}\`)`
-      throw new SetupError(`Port ${ports[part]}, for ${part}, is taken: ${hint}.`)
+        part === 'gateway' ? 'set PORT to a free port' : `stop what is using it (\`lsof -i :${port}\`)`
+      throw new SetupError(`Port ${port}, for ${part}, is taken: ${hint}.`)
     }
   }
 
@@ -153,12 +191,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       : ['--conditions=@ticketing/source', '--import', 'tsx', path.join(root, workspace, 'src/main.ts')]
 
   const processes = new Map<Part, ManagedProcess>()
-  const launch = (part: Part, args: string[], cwd: string, partEnv: NodeJS.ProcessEnv) => {
+  const instances = new Map<ServiceName, ManagedProcess[]>()
+  const everyProcess = () => [
+    ...[...processes.entries()]
+      .filter(([part]) => !instances.has(part as ServiceName))
+      .map(([, child]) => child),
+    ...[...instances.values()].flat(),
+  ]
+  const launch = (part: Part, args: string[], cwd: string, partEnv: NodeJS.ProcessEnv, instance = 0) => {
     const env = { ...partEnv, ...options.partEnv?.[part] }
-    const recordPids = () => writePids(dataDir, namespace, [...processes.values()])
+    const recordPids = () => writePids(dataDir, namespace, everyProcess())
     const child = new ManagedProcess(
       {
-        name: part,
+        name: instanceName(part, instance),
         command: process.execPath,
         args,
         cwd,
@@ -168,20 +213,41 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       },
       output,
     )
-    processes.set(part, child)
+    if (instance === 0) processes.set(part, child)
+    if (part in instancePorts) {
+      const list = instances.get(part as ServiceName) ?? []
+      list[instance] = child
+      instances.set(part as ServiceName, list)
+    }
     child.start()
   }
   const stop = async () => {
     // The gateway and client first (no new requests), then the services, each finishing what it has in flight.
-    const order: Part[][] = [['gateway', 'client'], [...SERVICES]]
-    for (const group of order) {
-      await Promise.all(group.map((part) => processes.get(part)?.stop() ?? Promise.resolve()))
-    }
+    const order: ManagedProcess[][] = [
+      (['gateway', 'client'] as const).flatMap((part) => processes.get(part) ?? []),
+      [...instances.values()].flat(),
+    ]
+    for (const group of order) await Promise.all(group.map((child) => child.stop()))
     writePids(dataDir, namespace, [])
   }
 
-  const waitUntilReady = async (part: Part, timeoutMs = READY_TIMEOUT_MS) => {
-    const child = processes.get(part)
+  const waitUntilReady = (part: Part, timeoutMs = READY_TIMEOUT_MS) =>
+    part in instancePorts
+      ? waitUntilInstanceReady(part as ServiceName, 0, timeoutMs)
+      : waitForProcess(part, processes.get(part), ports[part], timeoutMs)
+  const waitUntilInstanceReady = (service: ServiceName, instance: number, timeoutMs = READY_TIMEOUT_MS) =>
+    waitForProcess(
+      instanceName(service, instance),
+      instances.get(service)?.[instance],
+      instancePorts[service][instance]!,
+      timeoutMs,
+    )
+  const waitForProcess = async (
+    part: string,
+    child: ManagedProcess | undefined,
+    port: number,
+    timeoutMs: number,
+  ) => {
     if (!child) throw new Error(`${part} is not part of this stack`)
     const deaths = child.deaths
     const deadline = Date.now() + timeoutMs
@@ -197,7 +263,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       const ready =
         part === 'client'
           ? await isPortOpen(ports.client)
-          : await fetch(`http://127.0.0.1:${ports[part]}${check}`).then(
+          : await fetch(`http://127.0.0.1:${port}${check}`).then(
               (response) => response.ok,
               () => false,
             )
@@ -211,26 +277,42 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     }
   }
 
-  const metricsPorts = {} as Record<ServiceName, number>
-  for (const service of SERVICES) metricsPorts[service] = await metricsPort(service, ports)
+  const metricsPorts = {} as Record<ServiceName, number[]>
+  for (const service of SERVICES) {
+    metricsPorts[service] = []
+    for (const instance of instancePorts[service].keys())
+      metricsPorts[service].push(await metricsPort(service, instance, ports))
+  }
 
   try {
     for (const service of SERVICES) {
-      launch(service, node(`services/${service}`), path.join(root, 'services', service), {
-        ...shared,
-        PORT: String(ports[service]),
-        METRICS_PORT: String(metricsPorts[service]),
-        DATABASE_URL: databaseUrl(service),
-        REDIS_URL: options.redisUrl,
-        QUEUE_PREFIX: options.queuePrefix ?? namespace,
-        RATE_LIMIT_PREFIX: options.rateLimitPrefix ?? options.queuePrefix ?? namespace,
-        ...(options.natsUsers && {
-          NATS_USER: options.natsUsers[service]?.user,
-          NATS_PASSWORD: options.natsUsers[service]?.password,
-        }),
-      })
+      instancePorts[service].forEach((port, instance) =>
+        launch(
+          service,
+          node(`services/${service}`),
+          path.join(root, 'services', service),
+          {
+            ...shared,
+            PORT: String(port),
+            METRICS_PORT: String(metricsPorts[service][instance]),
+            DATABASE_URL: databaseUrl(service),
+            REDIS_URL: options.redisUrl,
+            QUEUE_PREFIX: options.queuePrefix ?? namespace,
+            RATE_LIMIT_PREFIX: options.rateLimitPrefix ?? options.queuePrefix ?? namespace,
+            ...(options.natsUsers && {
+              NATS_USER: options.natsUsers[service]?.user,
+              NATS_PASSWORD: options.natsUsers[service]?.password,
+            }),
+          },
+          instance,
+        ),
+      )
     }
-    await Promise.all(SERVICES.map((service) => waitUntilReady(service)))
+    await Promise.all(
+      SERVICES.flatMap((service) =>
+        instancePorts[service].map((_, instance) => waitUntilInstanceReady(service, instance)),
+      ),
+    )
 
     if (withClient) {
       const port = String(ports.client)
@@ -251,11 +333,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ...shared,
       HOST: options.env?.HOST ?? '0.0.0.0',
       PORT: String(ports.gateway),
-      // AUTH_URL, TICKETS_URL …: every service with an API, where this stack runs it.
+      // AUTH_URL, TICKETS_URL …: every service with an API, where this stack runs it (each instance).
       ...Object.fromEntries(
         SERVICES.filter((service) => services[service].routes.length > 0).map((service) => [
           `${service.toUpperCase()}_URL`,
-          `http://127.0.0.1:${ports[service]}`,
+          instancePorts[service].map((port) => `http://127.0.0.1:${port}`).join(','),
         ]),
       ),
       CLIENT_URL: `http://127.0.0.1:${ports.client}`,
@@ -268,7 +350,22 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     throw error
   }
 
-  return { url: gatewayUrl, ports, metricsPorts, processes, waitUntilReady, stop }
+  return {
+    url: gatewayUrl,
+    ports,
+    metricsPorts,
+    processes,
+    instances,
+    instancePorts,
+    waitUntilReady,
+    waitUntilInstanceReady,
+    stop,
+  }
+}
+
+/** How an instance is named in the output: `tickets`, then `tickets-2`, `tickets-3`… */
+function instanceName(part: string, instance: number): string {
+  return instance === 0 ? part : `${part}-${instance + 1}`
 }
 
 /** The pids of a running stack, so that the next start can stop processes a killed launcher left behind. */

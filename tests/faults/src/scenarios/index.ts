@@ -14,7 +14,7 @@ import {
   killedBeforeCommit,
   paymentsKilledAfterAuthorize,
 } from './crash-points.js'
-import { consumerPaused, rollingRestart, serviceKilled } from './processes.js'
+import { consumerPaused, replicasKilled, rollingRestart, serviceKilled } from './processes.js'
 import { gatewayTimeout, paymentRacingExpiry, paymentsKilledMidPayment } from './payments.js'
 import { doubleSubmit } from './requests.js'
 import { postgresRestarted, redisFlushed } from './servers.js'
@@ -42,4 +42,5 @@ export const scenarios: Scenario[] = [
   paymentsKilledAfterAuthorize,
   paymentRacingExpiry,
   rollingRestart,
+  replicasKilled,
 ]
