@@ -20,6 +20,7 @@ import { configSchema as ticketsSchema } from '../../../services/tickets/src/con
 import { readConfig as readGatewayConfig, routesOf } from '../../../apps/gateway/src/config.js'
 import type { K8sObject, Overlay } from './render.js'
 import { redisUsers } from './secrets.js'
+import { declarationOf, unknownFields } from './strict-fields.js'
 
 type Env = Record<string, string | undefined>
 
@@ -174,6 +175,10 @@ export async function schemaProblems(objects: K8sObject[]): Promise<string[]> {
       validate(object.kind === 'Secret' ? asDecoded(object) : object)
     } catch (error) {
       problems.push(`${name}: ${(error as Error).message.split('\n').slice(0, 3).join(' ')}`)
+    }
+    const declaration = declarationOf(object.apiVersion, object.kind)
+    for (const field of declaration ? unknownFields(object, declaration) : []) {
+      problems.push(`${name}: ${field} is not a field of ${object.kind}`)
     }
   }
   return problems

@@ -66,6 +66,17 @@ describe.skipIf(!hasKubectl)('the Kubernetes manifests', () => {
       named(objects, 'Deployment', 'orders').spec.replicas = 'two'
       expect((await schemaProblems(objects)).join('\n')).toMatch(/Deployment orders: .*replicas/)
     })
+    it('reports a field the kind does not have (a misspelt probe is no probe)', async () => {
+      const objects = objectsOf()
+      const tickets = container(objects, 'Deployment', 'tickets')
+      tickets.readinessprobe = tickets.readinessProbe
+      named(objects, 'Service', 'orders').spec.selectors = {}
+      const problems = await schemaProblems(objects)
+      expect(problems).toContain(
+        'Deployment tickets: spec.template.spec.containers[0].readinessprobe is not a field of Deployment',
+      )
+      expect(problems).toContain('Service orders: spec.selectors is not a field of Service')
+    })
     it('reports a missing required field', async () => {
       const objects = objectsOf()
       delete container(objects, 'Deployment', 'auth').name
