@@ -31,7 +31,14 @@ export { buildService, requestId, type ServiceInstance, type ServiceOptions } fr
 export { BODY_LIMIT_BYTES } from './http/build-service.js'
 export { dependency, type DependencyHooks, type ReadinessCheck } from './http/dependencies.js'
 export { commonErrorOptions, errorHandler, notFoundHandler } from './http/error-handler.js'
-export { metricsRoute, ServiceMetrics } from './metrics.js'
+export {
+  serveMetrics,
+  ServiceMetrics,
+  type ConsumerReading,
+  type HandlerOutcome,
+  type MetricsServer,
+  type OutboxReading,
+} from './metrics.js'
 export {
   documentApi,
   ErrorResponse,

@@ -18,6 +18,8 @@ export interface ServiceConfig {
   LOG_LEVEL: string
   DATABASE_URL: string
   NATS_URL: string
+  NATS_USER?: string
+  NATS_PASSWORD?: string
   EVENTS_NAMESPACE: string
   EVENTS_REPLICAS: number
   JWT_PUBLIC_KEYS?: string
@@ -49,6 +51,8 @@ export async function openServiceDependencies<DB>(options: {
   const db = createDb<DB>(config.DATABASE_URL, { applicationName: service, max: options.poolSize })
   const bus = await connectBus({
     url: config.NATS_URL,
+    user: config.NATS_USER,
+    password: config.NATS_PASSWORD,
     namespace: config.EVENTS_NAMESPACE,
     replicas: config.EVENTS_REPLICAS,
     service,
@@ -84,6 +88,7 @@ export async function buildServiceApp<DB>(
   await app.register(databaseDependency(deps.db as Kysely<unknown>))
   await app.register(busDependency(deps.bus))
   await app.register(authentication, { keys: deps.keys, bus: deps.bus, logger: app.log })
+  app.metrics.watchRevocations(() => app.revocations.size)
   return app
 }
 
@@ -94,7 +99,10 @@ export interface Worker {
   stop(): Promise<void>
   /** Readiness, if the worker has a say in it: rejects while it cannot do its work (listeners without a consumer). */
   check?(): Promise<unknown>
-  /** Counts what it does into the app's metrics (events handled, dead letters, outbox rows published). */
+  /**
+   * Counts what it does into the app's metrics (handler outcomes, outbox rows published) and registers what it
+   * can read at a scrape (the outbox backlog, its consumers' pending messages).
+   */
   reportTo?(metrics: ServiceMetrics): void
 }
 
@@ -102,7 +110,7 @@ export interface Worker {
  * Starts a worker and stops it when the app closes. Workers are registered after the app's own dependencies,
  * so on close they stop first: listeners finish their handlers and the relay its batch while the bus and the
  * database are still open. A worker with a check takes part in `/readyz`, one with metrics counts into the
- * app's `/metrics`. Every service's workers.ts starts its background work through this.
+ * app's metrics (`app.metrics`, served on METRICS_PORT). Every service's workers.ts starts its background work through this.
  */
 export function startWorker<W extends Worker>(app: ServiceInstance, name: string, worker: W): W {
   worker.reportTo?.(app.metrics)

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { once } from 'node:events'
 import os from 'node:os'
 import path from 'node:path'
@@ -24,13 +24,24 @@ function natsServerBinary(): string {
   )
 }
 
-export async function startNatsServer(): Promise<PrivateNatsServer> {
+export interface NatsServerOptions {
+  /** More of the server's configuration file: an `authorization { ... }` block, say. */
+  config?: string
+}
+
+export async function startNatsServer(options: NatsServerOptions = {}): Promise<PrivateNatsServer> {
   const port = await freePort()
   const storeDir = await mkdtemp(path.join(os.tmpdir(), 'ticketing-nats-'))
   let child: ChildProcess | undefined
+  const args = ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir]
+  if (options.config) {
+    const file = path.join(storeDir, 'nats.conf')
+    await writeFile(file, options.config, { mode: 0o600 })
+    args.push('-c', file)
+  }
 
   const start = async () => {
-    child = spawn(natsServerBinary(), ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], {
+    child = spawn(natsServerBinary(), args, {
       stdio: 'ignore',
     })
     await waitForPort(port, child, 'nats-server')

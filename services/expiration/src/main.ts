@@ -9,6 +9,8 @@ runService(async () => {
   const redis = connectRedis(config.REDIS_URL)
   const bus = await connectBus({
     url: config.NATS_URL,
+    user: config.NATS_USER,
+    password: config.NATS_PASSWORD,
     namespace: config.EVENTS_NAMESPACE,
     replicas: config.EVENTS_REPLICAS,
     service: 'expiration',

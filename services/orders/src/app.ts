@@ -29,7 +29,7 @@ export async function buildApp(deps: AppDependencies): Promise<ServiceInstance> 
   })
   await app.register(orderRoutes, {
     prefix: '/api/orders',
-    ctx: { db: deps.db, config: deps.config, limits },
+    ctx: { db: deps.db, config: deps.config, limits, metrics: app.metrics },
   })
   return app
 }

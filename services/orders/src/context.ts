@@ -1,4 +1,4 @@
-import type { RateLimiter } from '@ticketing/common'
+import type { RateLimiter, ServiceMetrics } from '@ticketing/common'
 import type { Kysely } from 'kysely'
 import type { Config } from './config.js'
 import type { Database } from './db/schema.js'
@@ -6,6 +6,8 @@ import type { Database } from './db/schema.js'
 export interface OrdersContext {
   db: Kysely<Database>
   config: Config
+  /** The app's metrics, where holds created and swept are counted (left out, nothing is counted). */
+  metrics?: ServiceMetrics
 }
 
 /** What the routes work with besides: counters shared by every instance (Redis), reservations per member. */

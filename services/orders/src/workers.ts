@@ -2,7 +2,7 @@ import { EventListeners, OutboxRelay, startWorker, type Bus, type ServiceInstanc
 import type { Kysely } from 'kysely'
 import type { Config } from './config.js'
 import type { Database } from './db/schema.js'
-import { onExpirationCompleted } from './events/expiration-completed.listener.js'
+import { expirationCompletedListener } from './events/expiration-completed.listener.js'
 import { onPaymentCreated } from './events/payment-created.listener.js'
 import { onTicketCreated } from './events/ticket-created.listener.js'
 import { onTicketReservationConfirmed } from './events/ticket-reservation-confirmed.listener.js'
@@ -20,11 +20,11 @@ export function startWorkers(app: ServiceInstance, deps: { config: Config; db: K
     .on('ticket.updated', onTicketUpdated)
     .on('ticket.reservation-confirmed', onTicketReservationConfirmed)
     .on('ticket.reservation-refused', onTicketReservationRefused)
-    .on('expiration.completed', onExpirationCompleted)
+    .on('expiration.completed', expirationCompletedListener(app.metrics))
     .on('payment.created', onPaymentCreated)
   return {
     relay: startWorker(app, 'outbox-relay', new OutboxRelay({ db: deps.db, bus: deps.bus, logger: app.log })),
     listeners: startWorker(app, 'listeners', listeners),
-    sweeper: startWorker(app, 'sweeper', orderSweeper(deps, app.log)),
+    sweeper: startWorker(app, 'sweeper', orderSweeper({ ...deps, metrics: app.metrics }, app.log)),
   }
 }

@@ -19,7 +19,7 @@ export interface AppDependencies extends ServiceDependencies<Database> {
 /** The payments service as a Fastify instance that never listens: main.ts listens, tests inject. */
 export async function buildApp(deps: AppDependencies): Promise<ServiceInstance> {
   const app = await buildServiceApp('payments', deps)
-  const ctx = { db: deps.db, config: deps.config, gateway: deps.gateway }
+  const ctx = { db: deps.db, config: deps.config, gateway: deps.gateway, metrics: app.metrics }
   await app.register(webhookRoutes, { prefix: '/api/payments/webhooks', ctx })
   await app.register(paymentRoutes, { prefix: '/api/payments', ctx })
   return app

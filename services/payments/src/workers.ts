@@ -25,6 +25,6 @@ export function startWorkers(
   return {
     relay: startWorker(app, 'outbox-relay', new OutboxRelay({ db: deps.db, bus: deps.bus, logger: app.log })),
     listeners: startWorker(app, 'listeners', listeners),
-    reconciler: startWorker(app, 'reconciler', paymentReconciler(deps, app.log)),
+    reconciler: startWorker(app, 'reconciler', paymentReconciler({ ...deps, metrics: app.metrics }, app.log)),
   }
 }

@@ -109,6 +109,7 @@ export async function startMarketplace(
     tickets,
     orders,
     ordersDatabase,
+    expiration,
     payments,
     user: () => sessions.user(),
     /** A seller lists a ticket through tickets' API. */

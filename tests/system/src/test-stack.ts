@@ -12,6 +12,7 @@ import {
   startStack,
   type Part,
   type Stack,
+  type NatsUsers,
   type StackOptions,
 } from '@ticketing/stack'
 import { infrastructure, nameTestDatabase, testNamespace, testRedisPrefix } from '@ticketing/testing'
@@ -59,13 +60,17 @@ export async function startTestStack(
     /** Private servers (the fault suite's, which it stops and empties); their databases die with them. */
     servers?: TestServers
     partEnv?: StackOptions['partEnv']
+    /** A NATS of the test's own whose users the services connect as (the launcher's private one). */
+    nats?: { url: string; users?: NatsUsers }
+    /** The events namespace; by default one of this run's own. */
+    namespace?: string
   } = {},
 ): Promise<TestStack> {
-  const namespace = testNamespace()
+  const namespace = options.namespace ?? testNamespace()
   const redis = testRedisPrefix()
   const servers: TestServers = options.servers ?? {
     postgresUrl: infrastructure.postgresUrl,
-    natsUrl: infrastructure.natsUrl,
+    natsUrl: options.nats?.url ?? infrastructure.natsUrl,
     redisUrl: infrastructure.redisUrl,
   }
   // A database of this run's own for each service that has one in the table of services.
@@ -118,6 +123,7 @@ export async function startTestStack(
         rateLimitPrefix: redis.prefix,
         databaseName: (service) => databases[service]!.name,
         ...servers,
+        natsUsers: options.nats?.users,
         ports,
         partEnv: options.partEnv,
         client: options.client ?? false,

@@ -1,6 +1,7 @@
 // `npm start`: the whole marketplace on this machine. See README.md, "Configuration".
 import path from 'node:path'
 import { findOrStartInfrastructure, SetupError, type Infrastructure } from './infrastructure.js'
+import { privateNatsAuthorization } from './nats-users.js'
 import { TerminalOutput } from './output.js'
 import { seedDemoListings } from './seed.js'
 import { DEFAULT_PORTS, repositoryRoot, startStack, type Stack } from './stack.js'
@@ -47,13 +48,18 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 try {
   const port = gatewayPort()
-  infrastructure = await findOrStartInfrastructure({ dataDir, output })
+  infrastructure = await findOrStartInfrastructure({
+    dataDir,
+    output,
+    natsAuthorization: privateNatsAuthorization(),
+  })
   stack = await startStack({
     output,
     mode: 'built',
     dataDir,
     postgresUrl: infrastructure.postgresUrl,
     natsUrl: infrastructure.natsUrl,
+    natsUsers: infrastructure.natsUsers,
     redisUrl: infrastructure.redisUrl,
     ports: { gateway: port },
     signal: aborting.signal,

@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { mkdir } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import net from 'node:net'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import pg from 'pg'
@@ -15,8 +17,28 @@ export interface Infrastructure {
   /** A PostgreSQL server URL; the path names the database to connect to for administration. */
   postgresUrl: string
   natsUrl: string
+  /**
+   * The NATS users of a private server started with natsAuthorization, by name: each service's own (its
+   * NATS_USER and NATS_PASSWORD) and `admin`, who may do anything (tools, tests). Absent for a server found
+   * or given, which is used as it is.
+   */
+  natsUsers?: NatsUsers
   redisUrl: string
   stop(): Promise<void>
+}
+
+export type NatsUsers = Record<string, { user: string; password: string }>
+
+/**
+ * The users a private NATS requires (DESIGN §6): their names, and the server's `authorization` block given
+ * their passwords. The launcher's caller makes it from the contracts (natsAuthorizationBlock in
+ * @ticketing/common), which this file may not import (the tests' global setup loads it before the workspace
+ * packages resolve).
+ */
+export interface NatsAuthorization {
+  /** The services' user names; `admin` is added. */
+  users: readonly string[]
+  block(passwords: Record<string, string>): string
 }
 
 export interface InfrastructureOptions {
@@ -26,6 +48,8 @@ export interface InfrastructureOptions {
   env?: NodeJS.ProcessEnv
   /** Where to look for each server, and where a private one listens. Tests move them to free ports. */
   ports?: Partial<InfrastructurePorts>
+  /** When given, a private NATS is started with these users, and only they may connect. */
+  natsAuthorization?: NatsAuthorization
 }
 
 export interface InfrastructurePorts {
@@ -64,9 +88,9 @@ export async function findOrStartInfrastructure(options: InfrastructureOptions):
   }
   try {
     const postgresUrl = await findOrStartPostgres(env, ports, options, started)
-    const natsUrl = await findOrStartSystemServer(nats(ports.nats), env, options, started)
+    const { natsUrl, natsUsers } = await findOrStartNats(ports.nats, env, options, started)
     const redisUrl = await findOrStartSystemServer(redis(ports.redis), env, options, started)
-    return { postgresUrl, natsUrl, redisUrl, stop }
+    return { postgresUrl, natsUrl, ...(natsUsers && { natsUsers }), redisUrl, stop }
   } catch (error) {
     await stop()
     throw error
@@ -206,6 +230,7 @@ async function findOrStartSystemServer(
   env: NodeJS.ProcessEnv,
   { dataDir, output }: InfrastructureOptions,
   started: { stop(): Promise<void> }[],
+  extraArgs: (storage: string) => Promise<string[]> = async () => [],
 ): Promise<string> {
   const given = env[server.variable]
   if (given) {
@@ -225,7 +250,7 @@ async function findOrStartSystemServer(
     {
       name: server.scheme,
       command: binary,
-      args: server.args(storage),
+      args: [...server.args(storage), ...(await extraArgs(storage))],
       cwd: process.cwd(),
       env: process.env,
       restart: true,
@@ -270,3 +295,126 @@ const redis = (port: number): SystemServer => ({
     '',
   ],
 })
+
+/** What a NATS server says first: its INFO, with whether it requires credentials. */
+function natsInfo(port: number): Promise<{ auth_required?: boolean } | undefined> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port })
+    let text = ''
+    const done = (info: { auth_required?: boolean } | undefined) => {
+      socket.destroy()
+      resolve(info)
+    }
+    socket.setTimeout(3_000, () => done(undefined))
+    socket.once('error', () => done(undefined))
+    socket.on('data', (data) => {
+      text += data.toString()
+      const line = /^INFO (.*)\r?\n/.exec(text)
+      if (line) {
+        try {
+          done(JSON.parse(line[1]!) as { auth_required?: boolean })
+        } catch {
+          done(undefined)
+        }
+      } else if (text.length > 8_192 || !'INFO '.startsWith(text.slice(0, 5))) done(undefined)
+    })
+  })
+}
+
+/**
+ * The passwords of the private NATS's users, made at its first start and kept beside its data
+ * (`users.json`): development defaults, never used anywhere else.
+ */
+async function natsPasswords(
+  storage: string,
+  names: readonly string[],
+  create = true,
+): Promise<Record<string, string>> {
+  const file = path.join(storage, 'users.json')
+  const kept: Record<string, string> = await readFile(file, 'utf8').then(
+    (text) => (JSON.parse(text) as { passwords?: Record<string, string> }).passwords ?? {},
+    () => ({}),
+  )
+  if (!create) return kept
+  const passwords = Object.fromEntries(
+    names.map((name) => [name, kept[name] ?? randomBytes(18).toString('base64url')]),
+  )
+  if (names.some((name) => kept[name] === undefined)) {
+    await writeFile(
+      file,
+      `${JSON.stringify(
+        {
+          comment:
+            'Development defaults: the passwords of the private NATS that npm start runs, made at its first ' +
+            'start. Never use them elsewhere; delete this file (and nats.conf) to make new ones.',
+          passwords,
+        },
+        null,
+        2,
+      )}\n`,
+      { mode: 0o600 },
+    )
+  }
+  return passwords
+}
+
+const usersOf = (passwords: Record<string, string>): NatsUsers =>
+  Object.fromEntries(Object.entries(passwords).map(([user, password]) => [user, { user, password }]))
+
+/**
+ * NATS: given by NATS_URL, or answering on its port, it is used as it is; otherwise a private server is
+ * started, with the services' users when natsAuthorization is given (DESIGN §6). A server on the port that
+ * requires credentials is the private one a killed launcher left running: its kept passwords open it.
+ */
+export async function findOrStartNats(
+  port: number,
+  env: NodeJS.ProcessEnv,
+  options: InfrastructureOptions,
+  started: { stop(): Promise<void> }[],
+): Promise<{ natsUrl: string; natsUsers?: NatsUsers }> {
+  const authorization = options.natsAuthorization
+  const storage = path.join(options.dataDir, 'nats')
+  const natsUrl = `nats://127.0.0.1:${port}`
+  if (!env.NATS_URL && (await isPortOpen(port))) {
+    const info = await natsInfo(port)
+    if (!info?.auth_required) {
+      options.output.notice(
+        authorization
+          ? `NATS: using the server on 127.0.0.1:${port} as it is, without credentials (it requires none)`
+          : `NATS: using the server on 127.0.0.1:${port}`,
+      )
+      return { natsUrl }
+    }
+    const kept = await natsPasswords(storage, [], false)
+    if (!kept.admin) {
+      throw new SetupError(
+        `NATS on 127.0.0.1:${port} requires credentials this stack does not have: set NATS_URL ` +
+          'to a server it may use, or stop that one.',
+      )
+    }
+    options.output.notice(`NATS: using the private server on ${port}, started earlier, with its users`)
+    // Without natsAuthorization (the tests' global setup), everything connects as the administrator, whose
+    // credentials the URL carries (connectBus reads them).
+    if (!authorization) {
+      return { natsUrl: `nats://admin:${encodeURIComponent(kept.admin)}@127.0.0.1:${port}` }
+    }
+    return { natsUrl, natsUsers: usersOf(kept) }
+  }
+  if (!authorization) return { natsUrl: await findOrStartSystemServer(nats(port), env, options, started) }
+  const names = [...authorization.users, 'admin']
+  let natsUsers: NatsUsers | undefined
+  const url = await findOrStartSystemServer(nats(port), env, options, started, async () => {
+    const passwords = await natsPasswords(storage, names)
+    natsUsers = usersOf(passwords)
+    const file = path.join(storage, 'nats.conf')
+    await writeFile(
+      file,
+      '# Written by the launcher at each start (tools/stack/src/infrastructure.ts): the users of this\n' +
+        '# private NATS, with the development passwords kept in users.json.\n' +
+        authorization.block(passwords),
+      { mode: 0o600 },
+    )
+    return ['-c', file]
+  })
+  return { natsUrl: url, ...(natsUsers && { natsUsers }) }
+}

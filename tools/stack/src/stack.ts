@@ -6,8 +6,8 @@ import { loadJwtKeys, serviceNames, services, webParts, type ServiceName } from 
 import { buildClient, buildTypeScript, nextBin } from './build.js'
 import { ManagedProcess } from './managed-process.js'
 import type { StackOutput } from './output.js'
-import { canListen, isPortOpen } from './ports.js'
-import { SetupError } from './infrastructure.js'
+import { canListen, freePort, isPortOpen } from './ports.js'
+import { SetupError, type NatsUsers } from './infrastructure.js'
 
 /** The services, from the table of parts in @ticketing/common, in the order they start. */
 export const SERVICES = serviceNames
@@ -20,12 +20,22 @@ export const DEFAULT_PORTS = {
   client: webParts.client.port,
 } as Record<Part, number>
 
+/**
+ * Where a service serves its metrics (METRICS_PORT): on the default ports (npm start) 9461 to 9465 in the order
+ * of the services, so `curl localhost:9463/metrics` is orders'; a free port when the stack runs elsewhere (tests).
+ */
+async function metricsPort(service: ServiceName, ports: Record<Part, number>): Promise<number> {
+  return ports[service] === DEFAULT_PORTS[service] ? 9461 + SERVICES.indexOf(service) : freePort()
+}
+
 export const repositoryRoot = fileURLToPath(new URL('../../..', import.meta.url))
 
 export interface StackOptions {
   output: StackOutput
   postgresUrl: string
   natsUrl: string
+  /** The private NATS's users (Infrastructure.natsUsers): each service connects as its own. */
+  natsUsers?: NatsUsers
   redisUrl: string
   /**
    * `built`: compile, then run what was compiled (npm start). `source`: run the services' TypeScript through
@@ -59,6 +69,8 @@ export interface Stack {
   /** The gateway: the site and its API. */
   url: string
   ports: Record<Part, number>
+  /** Where each service serves its metrics (METRICS_PORT). */
+  metricsPorts: Record<ServiceName, number>
   processes: ReadonlyMap<Part, ManagedProcess>
   /** Resolves once the part answers its readiness check again (after a restart, say). */
   waitUntilReady(part: Part, timeoutMs?: number): Promise<void>
@@ -199,15 +211,23 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     }
   }
 
+  const metricsPorts = {} as Record<ServiceName, number>
+  for (const service of SERVICES) metricsPorts[service] = await metricsPort(service, ports)
+
   try {
     for (const service of SERVICES) {
       launch(service, node(`services/${service}`), path.join(root, 'services', service), {
         ...shared,
         PORT: String(ports[service]),
+        METRICS_PORT: String(metricsPorts[service]),
         DATABASE_URL: databaseUrl(service),
         REDIS_URL: options.redisUrl,
         QUEUE_PREFIX: options.queuePrefix ?? namespace,
         RATE_LIMIT_PREFIX: options.rateLimitPrefix ?? options.queuePrefix ?? namespace,
+        ...(options.natsUsers && {
+          NATS_USER: options.natsUsers[service]?.user,
+          NATS_PASSWORD: options.natsUsers[service]?.password,
+        }),
       })
     }
     await Promise.all(SERVICES.map((service) => waitUntilReady(service)))
@@ -248,7 +268,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     throw error
   }
 
-  return { url: gatewayUrl, ports, processes, waitUntilReady, stop }
+  return { url: gatewayUrl, ports, metricsPorts, processes, waitUntilReady, stop }
 }
 
 /** The pids of a running stack, so that the next start can stop processes a killed launcher left behind. */

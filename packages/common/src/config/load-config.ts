@@ -35,6 +35,12 @@ export const commonEnv = {
   ),
   HOST: Type.String({ default: '0.0.0.0' }),
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  /**
+   * Where `GET /metrics` (Prometheus) is served, on HOST, apart from the API: 9464 in Kubernetes, a free port
+   * per process from the local launcher. Unset: no metrics listener (two instances on one host would otherwise
+   * fight over a default port).
+   */
+  METRICS_PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
 } satisfies TProperties
 
 /** Where a service's database is. */
@@ -45,6 +51,9 @@ export const databaseEnv = {
 /** The event bus and the namespace of every subject and stream. */
 export const busEnv = {
   NATS_URL: Type.String({ default: 'nats://127.0.0.1:4222' }),
+  /** The service's own user on the bus and its password (DESIGN §6); without them it connects without any. */
+  NATS_USER: Type.Optional(Type.String()),
+  NATS_PASSWORD: Type.Optional(Type.String()),
   EVENTS_NAMESPACE: Type.String({ pattern: '^[a-z][a-z0-9]*$', default: 'ticketing' }),
   /** Copies JetStream keeps of each stream: 1 on one server, 3 on a cluster. A start never lowers it. */
   EVENTS_REPLICAS: Type.Integer({ minimum: 1, maximum: 5, default: 1 }),

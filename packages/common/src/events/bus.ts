@@ -22,7 +22,11 @@ export interface Bus {
 }
 
 export interface BusOptions {
+  /** NATS_URL. Credentials in it (`nats://user:password@host:4222`, as NATS's own tools take) are used too. */
   url: string
+  /** NATS_USER and NATS_PASSWORD: the service's own user (DESIGN §6). Without them, no credentials are sent. */
+  user?: string
+  password?: string
   namespace: string
   service: ServiceName
   /** EVENTS_REPLICAS; 1 unless told. */
@@ -34,8 +38,10 @@ export interface BusOptions {
  * events) and consumers wait; both resume when it returns.
  */
 export async function connectBus(options: BusOptions): Promise<Bus> {
+  const { server, user, password } = busServer(options)
   const connection = await connect({
-    servers: options.url,
+    servers: server,
+    ...(user !== undefined && { user, pass: password ?? '' }),
     name: options.service,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 250,
@@ -55,6 +61,26 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
       if (!connection.isClosed()) await connection.drain()
     },
   }
+}
+
+/**
+ * The server to connect to, and as whom: NATS_USER and NATS_PASSWORD, else the credentials in the URL (which
+ * the client library would not read), else none.
+ */
+function busServer(options: BusOptions): { server: string; user?: string; password?: string } {
+  let url: URL
+  try {
+    url = new URL(options.url)
+  } catch {
+    return { server: options.url, user: options.user, password: options.password } // host:port
+  }
+  const fromUrl = url.username
+    ? { user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) }
+    : {}
+  url.username = ''
+  url.password = ''
+  const server = fromUrl.user === undefined ? options.url : url.toString().replace(/\/$/, '')
+  return options.user ? { server, user: options.user, password: options.password } : { server, ...fromUrl }
 }
 
 /** The bus as a dependency: ready while connected, drained when the app closes. */

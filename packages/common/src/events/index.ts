@@ -8,6 +8,15 @@ export {
   type CloudEvent,
 } from './envelope.js'
 export { busDependency, connectBus, publishEvent, type Bus, type BusOptions } from './bus.js'
+export {
+  busPasswordVariable,
+  busPermissions,
+  busUserName,
+  busUsersFromVariables,
+  natsAuthorizationBlock,
+  type BusPermissions,
+  type BusUser,
+} from './bus-permissions.js'
 export { durableName, ensureTopology, handlerName, removeTopology } from './topology.js'
 export {
   eventTablesV1,

@@ -10,7 +10,7 @@ import { RetryLaterError } from './retry-later.js'
 import { consumerName, ensureTopology, handlerName } from './topology.js'
 import { crashAt } from '../process/fault-points.js'
 import { PeriodicJob } from '../process/periodic-job.js'
-import type { ServiceMetrics } from '../metrics.js'
+import type { ConsumerReading, HandlerOutcome, ServiceMetrics } from '../metrics.js'
 
 /**
  * Applies one event, in the transaction that also records it as processed. It decodes and calls the service
@@ -46,7 +46,7 @@ export interface EventListenersOptions<DB extends EventTables> {
    */
   retryBudget?: number
   onHandled?: (event: HandledEvent) => void
-  /** Where handled and dead-lettered events are counted; startWorker passes the app's (reportTo). */
+  /** Where handler outcomes and redeliveries are counted; startWorker passes the app's (reportTo). */
   metrics?: ServiceMetrics
   /**
    * How long processed_events rows are kept. Long after JetStream could redeliver an acknowledged event or
@@ -105,6 +105,38 @@ export class EventListeners<DB extends EventTables> {
 
   reportTo(metrics: ServiceMetrics): void {
     this.#metrics = metrics
+    metrics.watchConsumers(() => this.consumerReadings())
+  }
+
+  /**
+   * What JetStream says of this service's durable consumers: pending, unacknowledged and redelivered messages.
+   * The consumers are shared by every instance, so every instance reports the same figures.
+   */
+  async consumerReadings(): Promise<ConsumerReading[]> {
+    const { bus } = this.#options
+    const readings = await Promise.all(
+      this.#streams().map(async (stream) => {
+        const consumer = consumerName(bus.service, stream)
+        try {
+          const info = await bus.jsm.consumers.info(bus.streamName(stream), consumer)
+          return [
+            {
+              consumer,
+              pending: info.num_pending,
+              ackPending: info.num_ack_pending,
+              redelivered: info.num_redelivered,
+            },
+          ]
+        } catch {
+          return [] // lost (being recreated) or the bus is away: left out of this scrape
+        }
+      }),
+    )
+    return readings.flat()
+  }
+
+  #count(consumer: string, type: string, outcome: HandlerOutcome): void {
+    this.#metrics?.eventOutcomes.inc({ consumer, type, outcome })
   }
 
   on<T extends EventType>(type: T, handler: EventHandler<T, DB>): this {
@@ -203,8 +235,10 @@ export class EventListeners<DB extends EventTables> {
           for await (const message of messages) {
             if (this.#stopped) {
               message.nak() // another instance takes it now rather than after the ack wait
+              this.#count(consumer, 'unknown', 'nak')
               continue
             }
+            if (message.info.deliveryCount > 1) this.#metrics?.eventRedeliveries.inc({ consumer })
             while (slots === 0) await new Promise<void>((resolve) => (freed = resolve))
             slots--
             const task = this.#inOrder(consumer, message).finally(() => {
@@ -250,6 +284,7 @@ export class EventListeners<DB extends EventTables> {
       // Another event of the stream, which this service does not listen to (a consumer without subject filters,
       // on NATS before 2.10): nothing to do.
       message.ack()
+      this.#count(consumer, event.type, 'ack')
       return
     }
     const entity = entityOf(event.type, event.data)
@@ -276,10 +311,10 @@ export class EventListeners<DB extends EventTables> {
       const applied = await this.#apply(consumer, event, handler)
       crashAt('listener.after-commit')
       message.ack()
+      this.#count(consumer, event.type, applied ? 'ack' : 'duplicate')
       if (applied) {
         const lagMs = Date.now() - Date.parse(event.time)
         this.#options.onHandled?.({ type: event.type, id: event.id, lagMs })
-        this.#metrics?.eventsHandled.inc({ consumer, type: event.type })
         this.#metrics?.eventLag.observe({ consumer }, lagMs / 1000)
         this.#logger.debug({ consumer, eventId: event.id, lagMs }, 'events: handled')
       }
@@ -290,13 +325,15 @@ export class EventListeners<DB extends EventTables> {
       // consumer moves on instead of retrying forever.
       const budget = waiting ? this.#retryBudget * RETRY_LATER_BUDGET_FACTOR : this.#retryBudget
       if (deliveries >= budget) {
-        await this.#deadLetter(consumer, message, error, `gave up after ${deliveries} deliveries`)
+        await this.#deadLetter(consumer, message, error, `gave up after ${deliveries} deliveries`, event.type)
       } else if (waiting) {
         this.#logger.debug({ consumer, eventId: event.id, reason: error.message }, 'events: retry later')
         message.nak(redeliveryDelayMs(deliveries))
+        this.#count(consumer, event.type, 'nak')
       } else {
         this.#logger.error({ err: error, consumer, eventId: event.id, deliveries }, 'events: handler failed')
         message.nak(redeliveryDelayMs(deliveries))
+        this.#count(consumer, event.type, 'nak')
       }
     }
   }
@@ -332,13 +369,19 @@ export class EventListeners<DB extends EventTables> {
    * Terminates a message and keeps it in dead_letters with why: not a valid event, or a failure that outlived
    * its retry budget. An error log line says so either way.
    */
-  async #deadLetter(consumer: string, message: JsMsg, error: unknown, why?: string): Promise<void> {
+  async #deadLetter(
+    consumer: string,
+    message: JsMsg,
+    error: unknown,
+    why?: string,
+    type: string = 'invalid',
+  ): Promise<void> {
     const payload = Buffer.from(message.data).toString('utf8')
     const fields = { consumer, subject: message.subject, deliveries: message.info.deliveryCount, err: error }
     if (!this.#options.db) {
       this.#logger.error({ ...fields, payload }, `events: message dropped (${why ?? 'invalid message'})`)
       message.term()
-      this.#metrics?.eventsDeadLettered.inc({ consumer })
+      this.#count(consumer, type, 'term')
       return
     }
     try {
@@ -354,11 +397,12 @@ export class EventListeners<DB extends EventTables> {
         .execute()
       this.#logger.error(fields, `events: message dead-lettered (${why ?? 'invalid message'})`)
       message.term()
-      this.#metrics?.eventsDeadLettered.inc({ consumer })
+      this.#count(consumer, type, 'dead_letter')
     } catch (recordError) {
       // Not recorded, so not terminated: it comes back and we try again.
       this.#logger.error({ err: recordError, consumer }, 'events: could not record a dead letter')
       message.nak(redeliveryDelayMs(message.info.deliveryCount))
+      this.#count(consumer, type, 'nak')
     }
   }
 }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import { JetStreamApiError } from '@nats-io/jetstream'
 import { publishEvent, type Bus } from './bus.js'
 import { streams, type EventData, type EventType, type StreamKey } from './contracts.js'
@@ -8,7 +8,7 @@ import { onOutboxCommit } from './outbox.js'
 import { republishSince } from './republish.js'
 import { backoffMs, silentLogger, Sleeper, type EventLogger } from './logger.js'
 import { ensureTopology } from './topology.js'
-import type { ServiceMetrics } from '../metrics.js'
+import type { OutboxReading, ServiceMetrics } from '../metrics.js'
 
 export interface PublishedEvent {
   id: string
@@ -31,7 +31,10 @@ export interface OutboxRelayOptions {
    * as a crash at that point would: they are published again.
    */
   onPublished?: (events: PublishedEvent[]) => void | Promise<void>
-  /** Where published rows and failed publishes are counted; startWorker passes the app's (reportTo). */
+  /**
+   * Where published rows and failed publishes are counted; startWorker passes the app's (reportTo), which also
+   * reads the backlog at each scrape.
+   */
   metrics?: ServiceMetrics
 }
 
@@ -85,6 +88,22 @@ export class OutboxRelay {
 
   reportTo(metrics: ServiceMetrics): void {
     this.#metrics = metrics
+    metrics.watchOutbox(() => this.backlog())
+  }
+
+  /**
+   * The rows waiting to be published and how long the oldest has waited, by the database's clock. Cheap: both
+   * read the partial index of pending rows, and the count stops at 100,000.
+   */
+  async backlog(): Promise<OutboxReading> {
+    const { rows } = await sql<{ pending: string; oldest_age_seconds: number | null }>`
+      select
+        (select count(*) from (select 1 from outbox where published_at is null limit 100000) as waiting) as pending,
+        (select extract(epoch from now() - occurred_at)::float8 from outbox
+          where published_at is null order by seq limit 1) as oldest_age_seconds
+    `.execute(this.#db)
+    const row = rows[0]
+    return { pending: Number(row?.pending ?? 0), oldestAgeSeconds: Math.max(0, row?.oldest_age_seconds ?? 0) }
   }
 
   start(): void {

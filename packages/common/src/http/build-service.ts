@@ -12,7 +12,14 @@ import { crossSiteProtection } from './cross-site.js'
 import { commonErrorOptions, errorHandler, notFoundHandler } from './error-handler.js'
 import { healthRoutes } from './dependencies.js'
 import { validatorCompiler } from './validation.js'
-import { metricsRoute } from '../metrics.js'
+import { ServiceMetrics } from '../metrics.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The app's own Prometheus registry and metrics, served by serveMetrics on METRICS_PORT. */
+    metrics: ServiceMetrics
+  }
+}
 
 export type ServiceInstance = FastifyInstance<
   Server,
@@ -59,7 +66,9 @@ function loggerOptions(options: ServiceOptions): FastifyServerOptions['logger'] 
 
 /**
  * A Fastify instance set up the way every service wants it: TypeBox types, one error shape, request ids,
- * health routes, `/metrics` and security headers. It never listens; main.ts does, and tests use inject().
+ * health routes, security headers and its metrics (`app.metrics`: every request counted by method, route pattern and
+ * status; served on a port of their own by runService, not here). It never listens; main.ts does, and tests use
+ * inject().
  */
 export function buildService(options: ServiceOptions): ServiceInstance {
   const app = Fastify({
@@ -73,6 +82,9 @@ export function buildService(options: ServiceOptions): ServiceInstance {
     return503OnClosing: true,
     ...commonErrorOptions,
   }).withTypeProvider<TypeBoxTypeProvider>()
+
+  const metrics = new ServiceMetrics(options.name)
+  app.decorate('metrics', metrics)
 
   app.setValidatorCompiler(validatorCompiler)
   app.setErrorHandler(errorHandler)
@@ -103,10 +115,14 @@ export function buildService(options: ServiceOptions): ServiceInstance {
       { method, url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) },
       'request done',
     )
+    // The route's pattern, never the URL: one series per route whatever ids and query strings come in.
+    metrics.httpRequestDuration.observe(
+      { method, route: request.routeOptions.url ?? 'unmatched', status_code: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    )
     done()
   })
   void app.register(healthRoutes)
-  void app.register(metricsRoute)
   void app.register(cookie)
   void app.register(crossSiteProtection, { allowedOrigins: options.allowedOrigins ?? [] })
   return app

@@ -79,7 +79,7 @@ describe('documentApi', () => {
   it('lists every route registered, the hidden ones too', () => {
     const routes = registeredRoutes(app).map(({ method, url }) => `${method} ${url}`)
     expect(routes).toEqual(
-      expect.arrayContaining(['GET /healthz', 'GET /metrics', 'GET /api/things/:id', 'POST /api/things']),
+      expect.arrayContaining(['GET /healthz', 'GET /readyz', 'GET /api/things/:id', 'POST /api/things']),
     )
   })
 

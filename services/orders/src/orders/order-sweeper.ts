@@ -12,11 +12,15 @@ const BATCH = 100
 async function sweepOverdueOrders(ctx: OrdersContext): Promise<number> {
   let cancelled = 0
   for (;;) {
-    const claimed = await inTransaction(ctx.db, async (trx) => {
+    const { claimed, swept } = await inTransaction(ctx.db, async (trx) => {
       const overdue = await claimOverdueOrders(trx, ctx.config.SWEEP_GRACE_SECONDS, BATCH)
-      for (const order of overdue) if (await cancelOpenOrder(trx, order, 'expired')) cancelled++
-      return overdue.length
+      let swept = 0
+      for (const order of overdue) if (await cancelOpenOrder(trx, order, 'expired')) swept++
+      return { claimed: overdue.length, swept }
     })
+    // Counted once committed: a batch rolled back is swept, and counted, again.
+    cancelled += swept
+    ctx.metrics?.holdsSwept?.inc(swept)
     if (claimed < BATCH) return cancelled
   }
 }

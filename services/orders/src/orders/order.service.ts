@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import {
+  afterCommit,
   inTransaction,
   NotFoundError,
   pgErrorCode,
@@ -81,6 +82,7 @@ export async function createOrder(
           currency: order.currency,
         },
       })
+      afterCommit(trx, () => ctx.metrics?.holdsCreated?.inc())
       return orderJson(order)
     })
   } catch (error) {
@@ -147,16 +149,17 @@ export async function refuseReservation(trx: Kysely<Database>, orderId: string):
  * The order's timer fired: the order is cancelled (`expired`) if it is still open and its hold has ended by
  * the database's clock. A timer a little early (clocks a moment apart) is tried again shortly; one early by
  * more (its host's clock well ahead) changes nothing, and the sweeper cancels the order once the hold and the
- * grace period are over.
+ * grace period are over. True when it cancelled the order.
  */
-export async function expireOrder(trx: Kysely<Database>, orderId: string): Promise<void> {
+export async function expireOrder(trx: Kysely<Database>, orderId: string): Promise<boolean> {
   const order = await findOrderWithHoldLeft(trx, orderId)
-  if (!order || !canMove(order.status, 'cancelled')) return
+  if (!order || !canMove(order.status, 'cancelled')) return false
   if (order.hold_left_ms <= 0) {
-    await cancelOpenOrder(trx, order, 'expired')
+    return cancelOpenOrder(trx, order, 'expired')
   } else if (order.hold_left_ms <= EARLY_TIMER_RETRY_MS) {
     throw new RetryLaterError(`order ${order.id} is held for ${Math.ceil(order.hold_left_ms)} ms more`)
   }
+  return false
 }
 
 /** How early a timer may fire and still be retried rather than left to the sweeper. */

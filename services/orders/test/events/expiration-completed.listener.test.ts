@@ -56,6 +56,9 @@ describe('expiration.completed', () => {
     await orders.publish(newEvent('expiration.completed', { orderId: marker.order.id }, '/expiration'))
     await vi.waitFor(async () => expect((await orders.statusOf(marker.order.id)).status).toBe('cancelled'))
     expect((await orders.statusOf(paid.order.id)).status).toBe('complete')
+    // Two holds ended by their timer (unpaid, marker); the complete order's timer changed nothing.
+    expect((await orders.app.metrics.holdsExpired!.get()).values[0]?.value).toBe(2)
+    expect((await orders.app.metrics.holdsSwept!.get()).values[0]?.value).toBe(0)
   })
 })
 

@@ -30,5 +30,8 @@ describe('the sweeper', () => {
       ticket: { id: ticket.id },
       reason: 'expired',
     })
+    // Counted as swept, not as expired by its timer.
+    expect((await orders.app.metrics.holdsSwept!.get()).values[0]?.value).toBe(1)
+    expect((await orders.app.metrics.holdsExpired!.get()).values[0]?.value).toBe(0)
   })
 })

@@ -48,6 +48,7 @@ export function paymentReconciler(ctx: PaymentsContext, logger: EventLogger): Pe
           )
         })
         if (resolved && resolved.status !== payment.status) {
+          ctx.metrics?.paymentOutcomes?.inc({ outcome: resolved.status })
           logger.info(
             { paymentId: payment.id, from: payment.status, to: resolved.status },
             'reconciler: resolved an attempt',
@@ -64,8 +65,9 @@ async function settle(ctx: PaymentsContext, payment: PaymentRow): Promise<void> 
   if (payment.gateway_charge_id) {
     await ctx.gateway[owed](payment.gateway_charge_id, { paymentId: payment.id })
   }
-  await inTransaction(ctx.db, async (trx) => {
-    const { from, to } = SETTLED[owed]
+  const { to } = SETTLED[owed]
+  const moved = await inTransaction(ctx.db, async (trx) => {
+    const { from } = SETTLED[owed]
     const row = await movePayment(trx, payment.id, from, { status: to, settle: null, client_secret: null })
     if (!row) {
       // Already there (a retry after a crash before this commit), or moved on: nothing more is owed.
@@ -75,8 +77,10 @@ async function settle(ctx: PaymentsContext, payment: PaymentRow): Promise<void> 
         .where('id', '=', payment.id)
         .where('settle', '=', owed)
         .execute()
-      return
+      return false
     }
     if (to !== 'captured') await writeEvent(trx, 'payment.refunded', { id: row.id, orderId: row.order_id })
+    return true
   })
+  if (moved) ctx.metrics?.paymentOutcomes?.inc({ outcome: to })
 }

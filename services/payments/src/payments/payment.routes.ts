@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { requireAuth, signedInUser } from '@ticketing/common'
 import type { PaymentsContext } from '../context.js'
+import { GatewayUnavailableError, PaymentDeclinedError } from './payment.errors.js'
 import { CreatePaymentBody, PaymentParams, PaymentView } from './payment.schemas.js'
 import { completeAction, createPayment, getPayment } from './payment.service.js'
 
@@ -29,7 +30,16 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<{ ctx: PaymentsContext }> 
       },
     },
     async (request, reply) => {
-      const payment = await createPayment(ctx, signedInUser(request), request.body, request.log)
+      const payment = await createPayment(ctx, signedInUser(request), request.body, request.log).catch(
+        (error: unknown) => {
+          if (error instanceof PaymentDeclinedError)
+            ctx.metrics?.paymentOutcomes?.inc({ outcome: 'declined' })
+          if (error instanceof GatewayUnavailableError)
+            ctx.metrics?.paymentOutcomes?.inc({ outcome: 'failed' })
+          throw error
+        },
+      )
+      ctx.metrics?.paymentOutcomes?.inc({ outcome: payment.status })
       return reply.status(201).send(payment)
     },
   )

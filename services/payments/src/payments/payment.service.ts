@@ -162,6 +162,7 @@ export async function completeAction(
   if (payment.status !== 'requires_action' || !payment.gateway_charge_id) return view(payment)
   const intent = await ctx.gateway.completeAction(payment.gateway_charge_id)
   const row = await recordIntent(ctx.db, payment.id, intent)
+  if (row.status !== payment.status) ctx.metrics?.paymentOutcomes?.inc({ outcome: row.status })
   if (row.status === 'declined') throw new PaymentDeclinedError()
   return view(row)
 }

@@ -19,7 +19,11 @@ export async function applyStripeEvent(ctx: PaymentsContext, event: Stripe.Event
   if (event.type.startsWith('payment_intent.')) {
     const intent = event.data.object as Stripe.PaymentIntent
     const paymentId = intent.metadata?.paymentId
-    if (paymentId && (await findPayment(ctx.db, paymentId))) await resolveAttempt(ctx, paymentId)
+    const before = paymentId ? await findPayment(ctx.db, paymentId) : undefined
+    if (before) {
+      const after = await resolveAttempt(ctx, before.id)
+      if (after.status !== before.status) ctx.metrics?.paymentOutcomes?.inc({ outcome: after.status })
+    }
   }
   // Recorded after it was applied: if applying fails, Stripe retries and we try again.
   await ctx.db
