@@ -32,12 +32,6 @@ const configOf: Record<ServiceName, { read: (env: Env) => unknown; variables: st
   payments: { read: readPaymentsConfig, variables: Object.keys(paymentsSchema.properties) },
 }
 
-/**
- * Variables the manifests give every service before its schema declares them: the metrics port and the
- * per-service bus credentials (other parts of issue 15). Once a schema declares one, it is checked as usual.
- */
-export const contractVariables = ['METRICS_PORT', 'NATS_USER', 'NATS_PASSWORD']
-
 /** Variables that must come from a Secret, never a ConfigMap. */
 const secretVariables = [
   'DATABASE_URL',
@@ -247,7 +241,7 @@ export function configProblems(objects: K8sObject[]): string[] {
     const { env, fromSecret, fromConfigMap, problems: missing } = environmentOf(objects, deployment)
     problems.push(...missing)
     for (const key of Object.keys(env)) {
-      if (!config.variables.includes(key) && !contractVariables.includes(key)) {
+      if (!config.variables.includes(key)) {
         problems.push(`${name}: ${key} is not a variable of services/${name}/src/config.ts`)
       }
       if (secretVariables.includes(key) && (fromConfigMap.has(key) || !fromSecret.has(key))) {
