@@ -269,6 +269,51 @@ export function configProblems(objects: K8sObject[]): string[] {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// The bus: every service logs in to NATS as a user of auth.conf, with the password NATS reads for that user.
+
+export function busProblems(objects: K8sObject[]): string[] {
+  const problems: string[] = []
+  const nats = find(objects, 'StatefulSet', 'nats')
+  const configName = nats?.spec.template.spec.volumes?.find((v: { configMap?: unknown }) => v.configMap)
+    ?.configMap.name
+  const config = configName && find(objects, 'ConfigMap', configName)
+  if (!nats || !config) return ['no NATS StatefulSet with its configuration']
+  for (const file of ['nats.conf', 'nats-cluster.conf']) {
+    if (!/^include \.\/auth\.conf$/m.test(config.data?.[file] ?? ''))
+      problems.push(`${file} does not include ./auth.conf`)
+  }
+  const users = new Map<string, string>()
+  for (const match of (config.data?.['auth.conf'] ?? '').matchAll(
+    /user:\s*"?(\w+)"?[\s,]*password:\s*\$(\w+)/g,
+  )) {
+    users.set(match[1], match[2])
+  }
+  const natsEnv: Env = {}
+  for (const source of nats.spec.template.spec.containers[0].envFrom ?? []) {
+    const secret = source.secretRef && find(objects, 'Secret', source.secretRef.name)
+    for (const [key, value] of Object.entries<string>(secret?.data ?? {})) {
+      natsEnv[key] = Buffer.from(value, 'base64').toString('utf8')
+    }
+  }
+  for (const [user, variable] of users) {
+    if (natsEnv[variable] === undefined) problems.push(`NATS has no ${variable} for the user ${user}`)
+  }
+  for (const deployment of serviceDeployments(objects)) {
+    const name = deployment.metadata.name
+    const { env } = environmentOf(objects, deployment)
+    const user = env.NATS_USER
+    const variable = user === undefined ? undefined : users.get(user)
+    if (!variable) problems.push(`${name} logs in to NATS as ${user}, who is not a user of auth.conf`)
+    else if (natsEnv[variable] !== env.NATS_PASSWORD) {
+      problems.push(`${name}'s NATS_PASSWORD is not the ${variable} NATS checks it against`)
+    }
+    if (user !== undefined && user !== name)
+      problems.push(`${name} logs in to NATS as ${user}, not as itself`)
+  }
+  return problems
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // The Ingress routes what the gateway routes.
 
 /** The gateway's route table, each upstream named by the part it reaches (= the Kubernetes Service's name). */

@@ -1,4 +1,5 @@
 import {
+  busProblems,
   configProblems,
   containerProblems,
   imageProblems,
@@ -22,6 +23,7 @@ export async function runChecks(): Promise<string[]> {
       problems.push(...found.map((p) => `${overlay} ${check}: ${p}`))
     named('schema', await schemaProblems(objects))
     named('config', configProblems(objects))
+    named('bus', busProblems(objects))
     named('ingress', ingressProblems(objects))
     named('containers', containerProblems(objects))
     named('network', networkPolicyProblems(objects))

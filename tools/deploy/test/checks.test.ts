@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
+  busProblems,
   configProblems,
   containerProblems,
   deployFiles,
@@ -123,6 +124,33 @@ describe.skipIf(!hasKubectl)('the Kubernetes manifests', () => {
       expect(configProblems(objects).join('\n')).toMatch(
         /payments: .*PAYMENT_GATEWAY: is sandbox in production/,
       )
+    })
+  })
+
+  describe('bus', () => {
+    it('passes both overlays', () => {
+      expect(busProblems(objectsOf('dev'))).toEqual([])
+      expect(busProblems(objectsOf('prod'))).toEqual([])
+    })
+    it('reports a service whose password is not the one NATS has for it, or who logs in as another', () => {
+      const objects = objectsOf()
+      const orders = byPrefix(objects, 'Secret', 'orders-secrets')
+      orders.data.NATS_PASSWORD = Buffer.from('wrong').toString('base64')
+      byPrefix(objects, 'Secret', 'tickets-secrets').data.NATS_USER = Buffer.from('orders').toString('base64')
+      const problems = busProblems(objects)
+      expect(problems).toContain(
+        "orders's NATS_PASSWORD is not the ORDERS_NATS_PASSWORD NATS checks it against",
+      )
+      expect(problems).toContain('tickets logs in to NATS as orders, not as itself')
+    })
+    it('reports a NATS without the password variable a user needs, and a config without auth.conf', () => {
+      const objects = objectsOf()
+      delete byPrefix(objects, 'Secret', 'nats-secrets').data.PAYMENTS_NATS_PASSWORD
+      const config = byPrefix(objects, 'ConfigMap', 'nats-config')
+      config.data['nats.conf'] = config.data['nats.conf'].replace('include ./auth.conf', '')
+      const problems = busProblems(objects)
+      expect(problems).toContain('NATS has no PAYMENTS_NATS_PASSWORD for the user payments')
+      expect(problems).toContain('nats.conf does not include ./auth.conf')
     })
   })
 
