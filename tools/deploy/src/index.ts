@@ -1,0 +1,6 @@
+export * from './checks.js'
+export * from './render.js'
+export * from './repository.js'
+export * from './run.js'
+export * from './secrets.js'
+export * from './strict-fields.js'
