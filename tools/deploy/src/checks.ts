@@ -325,7 +325,10 @@ export function gatewayRoutes(): { path: string; service: string }[] {
     PAYMENTS_URL: 'http://payments',
     CLIENT_URL: 'http://client',
   })
-  return routesOf(config).map((route) => ({ path: route.prefix, service: new URL(route.upstreams[0]!).hostname }))
+  return routesOf(config).map((route) => ({
+    path: route.prefix,
+    service: new URL(route.upstreams[0]!).hostname,
+  }))
 }
 
 export function ingressProblems(objects: K8sObject[]): string[] {
