@@ -5,6 +5,10 @@
  * The checks of the rendered manifests. Each takes the objects of one overlay (or the repository's files) and
  * returns its problems as sentences; none means it passes. The tests plant a mistake for each one.
  */
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { serviceNames, services, type ServiceName } from '@ticketing/common'
 import { parseAllDocuments } from 'yaml'
 import { readConfig as readAuthConfig } from '../../../services/auth/src/config.js'
@@ -19,7 +23,7 @@ import { configSchema as paymentsSchema } from '../../../services/payments/src/c
 import { configSchema as ticketsSchema } from '../../../services/tickets/src/config.js'
 import { readConfig as readGatewayConfig, routesOf } from '../../../apps/gateway/src/config.js'
 import type { K8sObject, Overlay } from './render.js'
-import { redisUsers } from './secrets.js'
+import { fromNatsVariable, redisUsers } from './secrets.js'
 import { declarationOf, unknownFields } from './strict-fields.js'
 
 type Env = Record<string, string | undefined>
@@ -304,13 +308,63 @@ export function busProblems(objects: K8sObject[]): string[] {
     const user = env.NATS_USER
     const variable = user === undefined ? undefined : users.get(user)
     if (!variable) problems.push(`${name} logs in to NATS as ${user}, who is not a user of auth.conf`)
-    else if (natsEnv[variable] !== env.NATS_PASSWORD) {
+    else if (natsEnv[variable] === undefined || fromNatsVariable(natsEnv[variable]) !== env.NATS_PASSWORD) {
       problems.push(`${name}'s NATS_PASSWORD is not the ${variable} NATS checks it against`)
     }
     if (user !== undefined && user !== name)
       problems.push(`${name} logs in to NATS as ${user}, not as itself`)
   }
   return problems
+}
+
+/** The system's nats-server, or null when there is none to test NATS's configuration with. */
+export function natsServer(): string | null {
+  for (const candidate of [process.env.NATS_SERVER, 'nats-server', '/usr/sbin/nats-server']) {
+    if (candidate && spawnSync(candidate, ['--version'], { encoding: 'utf8' }).status === 0) return candidate
+  }
+  return null
+}
+
+/**
+ * NATS reads its configuration only when it starts, and refuses one it cannot use: each NATS configuration the
+ * StatefulSet may be given, with auth.conf beside it and the Secret's passwords in its environment, is tested
+ * by nats-server itself (`-t`). Without a nats-server, nothing is said here: CI has one (its bus).
+ */
+export function natsServerProblems(objects: K8sObject[], binary = natsServer()): string[] {
+  if (!binary) return []
+  const nats = find(objects, 'StatefulSet', 'nats')
+  const configName = nats?.spec.template.spec.volumes?.find((v: { configMap?: unknown }) => v.configMap)
+    ?.configMap.name
+  const config = configName && find(objects, 'ConfigMap', configName)
+  if (!nats || !config) return ['no NATS StatefulSet with its configuration']
+  const env: Record<string, string> = { POD_NAME: 'nats-0' }
+  for (const source of nats.spec.template.spec.containers[0].envFrom ?? []) {
+    const secret = source.secretRef && find(objects, 'Secret', source.secretRef.name)
+    for (const [key, value] of Object.entries<string>(secret?.data ?? {}))
+      env[key] = Buffer.from(value, 'base64').toString('utf8')
+  }
+  const folder = mkdtempSync(path.join(os.tmpdir(), 'nats-config-'))
+  try {
+    for (const [file, text] of Object.entries<string>(config.data ?? {}))
+      writeFileSync(path.join(folder, file), text)
+    const problems: string[] = []
+    for (const file of Object.keys(config.data ?? {}).filter((name) => name !== 'auth.conf')) {
+      const test = spawnSync(binary, ['-t', '-c', path.join(folder, file)], {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, ...env },
+      })
+      if (test.status !== 0) {
+        const reason = `${test.error?.message ?? ''}${test.stderr ?? ''}${test.stdout ?? ''}`
+          .trim()
+          .split('\n')[0]!
+          .replace(`${folder}/`, '')
+        problems.push(`nats-server refuses ${file}: ${reason}`)
+      }
+    }
+    return problems
+  } finally {
+    rmSync(folder, { recursive: true, force: true })
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------

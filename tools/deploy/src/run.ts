@@ -4,6 +4,7 @@ import {
   containerProblems,
   imageProblems,
   ingressProblems,
+  natsServerProblems,
   networkPolicyProblems,
   overlayProblems,
   schemaProblems,
@@ -24,6 +25,7 @@ export async function runChecks(): Promise<string[]> {
     named('schema', await schemaProblems(objects))
     named('config', configProblems(objects))
     named('bus', busProblems(objects))
+    named('nats', natsServerProblems(objects))
     named('ingress', ingressProblems(objects))
     named('containers', containerProblems(objects))
     named('network', networkPolicyProblems(objects))

@@ -19,6 +19,17 @@ const REDIS_HOST = 'redis:6379'
 
 const password = () => randomBytes(24).toString('hex')
 
+/**
+ * How NATS must be given a password through a `$VARIABLE` of its configuration: NATS parses the variable's value
+ * as configuration, so a bare value that begins with a digit is read as a number and refused. Quoted, it is
+ * always the string itself.
+ */
+export const natsVariableValue = (password: string) => JSON.stringify(password)
+
+/** What NATS reads from such a variable's value. */
+export const fromNatsVariable = (value: string) =>
+  value.startsWith('"') ? (JSON.parse(value) as string) : value
+
 /** A kustomize env file: one KEY=value a line, values on one line (JWKs are one-line JSON). */
 function envFile(entries: Record<string, string>): string {
   return `${Object.entries(entries)
@@ -54,7 +65,7 @@ export async function generateSecretFiles(inputs: SecretInputs = {}): Promise<Re
     if (name !== 'expiration') entries.JWT_PUBLIC_KEYS = publicKeys
     entries.NATS_USER = name
     entries.NATS_PASSWORD = natsPasswords[name]
-    natsEnv[`${name.toUpperCase()}_NATS_PASSWORD`] = natsPasswords[name]
+    natsEnv[`${name.toUpperCase()}_NATS_PASSWORD`] = natsVariableValue(natsPasswords[name])
     const database = services[name].database
     if (database) {
       const dbPassword = password()

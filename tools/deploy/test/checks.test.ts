@@ -5,6 +5,9 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   busProblems,
+  fromNatsVariable,
+  natsServer,
+  natsServerProblems,
   configProblems,
   containerProblems,
   deployFiles,
@@ -152,6 +155,30 @@ describe.skipIf(!canRender)('the Kubernetes manifests', () => {
       const problems = busProblems(objects)
       expect(problems).toContain('NATS has no PAYMENTS_NATS_PASSWORD for the user payments')
       expect(problems).toContain('nats.conf does not include ./auth.conf')
+    })
+  })
+
+  describe('NATS configuration', () => {
+    it('is accepted by nats-server in both overlays', () => {
+      expect(natsServer(), 'no nats-server to test the configuration with').not.toBeNull()
+      expect(natsServerProblems(objectsOf('dev'))).toEqual([])
+      expect(natsServerProblems(objectsOf('prod'))).toEqual([])
+    })
+    it('reports a configuration nats-server refuses, and a password variable the Secret lacks', () => {
+      const objects = objectsOf()
+      const config = byPrefix(objects, 'ConfigMap', 'nats-config')
+      config.data['nats.conf'] = config.data['nats.conf'].replace(
+        /lame_duck_duration: \w+/,
+        'lame_duck_duration: 20s',
+      )
+      expect(natsServerProblems(objects)).toEqual([
+        expect.stringMatching(/^nats-server refuses nats\.conf: .*lame_duck_duration/),
+      ])
+      const unset = objectsOf()
+      delete byPrefix(unset, 'Secret', 'nats-secrets').data.ORDERS_NATS_PASSWORD
+      expect(natsServerProblems(unset)).toContainEqual(
+        expect.stringMatching(/^nats-server refuses nats\.conf: /),
+      )
     })
   })
 
@@ -355,7 +382,7 @@ describe('npm run keys', () => {
     for (const name of ['auth', 'tickets', 'orders', 'expiration', 'payments']) {
       const service = env(`${name}.env`)
       expect(service.NATS_USER).toBe(name)
-      expect(nats[`${name.toUpperCase()}_NATS_PASSWORD`]).toBe(service.NATS_PASSWORD)
+      expect(fromNatsVariable(nats[`${name.toUpperCase()}_NATS_PASSWORD`]!)).toBe(service.NATS_PASSWORD)
     }
   })
 
