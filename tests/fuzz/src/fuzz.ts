@@ -309,11 +309,13 @@ function problemsWith(
 ): string[] {
   const problems: string[] = []
   if (answer.status >= 500) problems.push(`answered ${answer.status}`)
-  // A path that no longer matches the operation is another route, or none: 400 or 404 are fine there. An empty
-  // segment addresses another route outright (`/api/tickets/` is the list), whose answer this one's schema
-  // does not describe; it must still be no 5xx and no error off the common shape.
+  // A path that no longer matches the operation is another route, or none: 400 or 404 are fine there, and 431
+  // for a request line over Node's header limit, refused by the parser before any route is looked for. An
+  // empty segment addresses another route outright (`/api/tickets/` is the list), whose answer this one's
+  // schema does not describe. Each must still be no 5xx and no error off the common shape.
   const emptySegment = /\/(\?|$)|\/\//.test(request.path)
-  const elsewhere = request.kind === 'hostile path' && ([400, 404].includes(answer.status) || emptySegment)
+  const elsewhere =
+    request.kind === 'hostile path' && ([400, 404, 431].includes(answer.status) || emptySegment)
   if (!elsewhere && !documents(operation, answer.status)) {
     problems.push(
       `answered ${answer.status}, which its document does not list (${operation.statuses.join(', ')})`,
