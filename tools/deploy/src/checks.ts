@@ -275,29 +275,35 @@ export function configProblems(objects: K8sObject[]): string[] {
 // ---------------------------------------------------------------------------------------------------------------
 // The bus: every service logs in to NATS as a user of auth.conf, with the password NATS reads for that user.
 
-export function busProblems(objects: K8sObject[]): string[] {
-  const problems: string[] = []
+/** The NATS StatefulSet's configuration files and the environment its Secrets give it, or null without one. */
+function natsSetup(objects: K8sObject[]): { files: Record<string, string>; env: Env } | null {
   const nats = find(objects, 'StatefulSet', 'nats')
   const configName = nats?.spec.template.spec.volumes?.find((v: { configMap?: unknown }) => v.configMap)
     ?.configMap.name
   const config = configName && find(objects, 'ConfigMap', configName)
-  if (!nats || !config) return ['no NATS StatefulSet with its configuration']
-  for (const file of ['nats.conf', 'nats-cluster.conf']) {
-    if (!/^include \.\/auth\.conf$/m.test(config.data?.[file] ?? ''))
-      problems.push(`${file} does not include ./auth.conf`)
-  }
-  const users = new Map<string, string>()
-  for (const match of (config.data?.['auth.conf'] ?? '').matchAll(
-    /user:\s*"?(\w+)"?[\s,]*password:\s*\$(\w+)/g,
-  )) {
-    users.set(match[1], match[2])
-  }
-  const natsEnv: Env = {}
+  if (!nats || !config) return null
+  const env: Env = {}
   for (const source of nats.spec.template.spec.containers[0].envFrom ?? []) {
     const secret = source.secretRef && find(objects, 'Secret', source.secretRef.name)
     for (const [key, value] of Object.entries<string>(secret?.data ?? {})) {
-      natsEnv[key] = Buffer.from(value, 'base64').toString('utf8')
+      env[key] = Buffer.from(value, 'base64').toString('utf8')
     }
+  }
+  return { files: config.data ?? {}, env }
+}
+
+export function busProblems(objects: K8sObject[]): string[] {
+  const problems: string[] = []
+  const nats = natsSetup(objects)
+  if (!nats) return ['no NATS StatefulSet with its configuration']
+  const { files: config, env: natsEnv } = nats
+  for (const file of ['nats.conf', 'nats-cluster.conf']) {
+    if (!/^include \.\/auth\.conf$/m.test(config[file] ?? ''))
+      problems.push(`${file} does not include ./auth.conf`)
+  }
+  const users = new Map<string, string>()
+  for (const match of (config['auth.conf'] ?? '').matchAll(/user:\s*"?(\w+)"?[\s,]*password:\s*\$(\w+)/g)) {
+    users.set(match[1]!, match[2]!)
   }
   for (const [user, variable] of users) {
     if (natsEnv[variable] === undefined) problems.push(`NATS has no ${variable} for the user ${user}`)
@@ -332,27 +338,15 @@ export function natsServer(): string | null {
  */
 export function natsServerProblems(objects: K8sObject[], binary = natsServer()): string[] {
   if (!binary) return []
-  const nats = find(objects, 'StatefulSet', 'nats')
-  const configName = nats?.spec.template.spec.volumes?.find((v: { configMap?: unknown }) => v.configMap)
-    ?.configMap.name
-  const config = configName && find(objects, 'ConfigMap', configName)
-  if (!nats || !config) return ['no NATS StatefulSet with its configuration']
-  const env: Record<string, string> = { POD_NAME: 'nats-0' }
-  for (const source of nats.spec.template.spec.containers[0].envFrom ?? []) {
-    const secret = source.secretRef && find(objects, 'Secret', source.secretRef.name)
-    for (const [key, value] of Object.entries<string>(secret?.data ?? {}))
-      env[key] = Buffer.from(value, 'base64').toString('utf8')
-  }
+  const nats = natsSetup(objects)
+  if (!nats) return ['no NATS StatefulSet with its configuration']
+  const env = { PATH: process.env.PATH, POD_NAME: 'nats-0', ...nats.env }
   const folder = mkdtempSync(path.join(os.tmpdir(), 'nats-config-'))
   try {
-    for (const [file, text] of Object.entries<string>(config.data ?? {}))
-      writeFileSync(path.join(folder, file), text)
+    for (const [file, text] of Object.entries(nats.files)) writeFileSync(path.join(folder, file), text)
     const problems: string[] = []
-    for (const file of Object.keys(config.data ?? {}).filter((name) => name !== 'auth.conf')) {
-      const test = spawnSync(binary, ['-t', '-c', path.join(folder, file)], {
-        encoding: 'utf8',
-        env: { PATH: process.env.PATH, ...env },
-      })
+    for (const file of Object.keys(nats.files).filter((name) => name !== 'auth.conf')) {
+      const test = spawnSync(binary, ['-t', '-c', path.join(folder, file)], { encoding: 'utf8', env })
       if (test.status !== 0) {
         const reason = `${test.error?.message ?? ''}${test.stderr ?? ''}${test.stdout ?? ''}`
           .trim()
