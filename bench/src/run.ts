@@ -4,7 +4,8 @@ import { workloads } from '../workloads/index.js'
 import type { Measurement } from './workload.js'
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5)
-const only = process.argv.slice(2)
+// Names of workloads; `--reference` (the stack workload's) is an option, not a name.
+const only = process.argv.slice(2).filter((argument) => !argument.startsWith('--'))
 const selected = only.length > 0 ? workloads.filter((workload) => only.includes(workload.name)) : workloads
 if (selected.length === 0) {
   process.stderr.write(

@@ -4,6 +4,7 @@ import { busWorkload } from './bus/bus.workload.js'
 import { frameworkWorkload } from './framework/framework.workload.js'
 import { ordersWorkload } from './orders/orders.workload.js'
 import { siteWorkload } from './site/site.workload.js'
+import { stackWorkload } from './stack/stack.workload.js'
 
 /** Every workload `npm run bench` runs, in order. `npm run bench -- bus` runs one. */
 export const workloads: Workload[] = [
@@ -12,4 +13,5 @@ export const workloads: Workload[] = [
   authWorkload,
   ordersWorkload,
   siteWorkload,
+  stackWorkload,
 ]

@@ -25,7 +25,7 @@ interface StoredUsers {
  * The baseline runs in a child process of its own (argon2-verify.ts) while the service sits idle, so neither
  * the load generator nor the service shares its event loop, and the service need not restart between rounds.
  */
-async function measureVerifications(job: VerifyJob): Promise<VerifyResult> {
+export async function measureVerifications(job: VerifyJob): Promise<VerifyResult> {
   const child = fork(fileURLToPath(new URL('./argon2-verify.ts', import.meta.url)), {
     execArgv: ['--conditions=@ticketing/source', '--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

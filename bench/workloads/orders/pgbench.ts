@@ -14,6 +14,8 @@ export interface PgbenchBaselines {
   updatesPerSecond: number
   /** Wall time of `hotUpdates` UPDATEs of one and the same row. */
   hotRowMs: number
+  /** Single-row SELECTs by primary key per second (pgbench's select-only), with `selectClients`. */
+  selectsPerSecond: number
 }
 
 /**
@@ -42,16 +44,19 @@ async function pgbench(url: string, scriptFile: string, options: string[]): Prom
 
 /**
  * What PostgreSQL alone does on this machine, in a scratch database of the same server: single-row
- * UPDATEs of `rows` rows from `clients` connections for `seconds`, and `hotUpdates` (a multiple of
- * `clients`) UPDATEs of one row from as many connections, all queueing for its row lock.
+ * UPDATEs of `rows` rows from `clients` connections for `seconds`, `hotUpdates` (a multiple of
+ * `clients`) UPDATEs of one row from as many connections, all queueing for its row lock, and single-row
+ * SELECTs (pgbench's select-only) for `seconds`.
  */
 export async function measurePgbench(options: {
   seconds: number
   rows: number
   clients: number
   hotUpdates: number
+  /** Clients of the select-only run; default `clients`. */
+  selectClients?: number
 }): Promise<PgbenchBaselines> {
-  const { seconds, rows, clients, hotUpdates } = options
+  const { seconds, rows, clients, hotUpdates, selectClients = clients } = options
   const database = await createTestDatabase('bench_pgbench')
   const scripts = await mkdtemp(path.join(os.tmpdir(), 'bench-pgbench-'))
   try {
@@ -71,7 +76,13 @@ export async function measurePgbench(options: {
     const hotRow = path.join(scripts, 'hot-row.sql')
     await writeFile(hotRow, 'update counters set n = n + 1 where id = 1;\n')
     const hotTps = await pgbench(database.url, hotRow, [...concurrency, '-t', String(hotUpdates / clients)])
-    return { updatesPerSecond, hotRowMs: (hotUpdates / hotTps) * 1000 }
+
+    const select = path.join(scripts, 'select.sql')
+    await writeFile(select, `\\set id random(1, ${rows})\nselect n from counters where id = :id;\n`)
+    const selectsPerSecond = await pgbench(database.url, select, [
+      ...['-c', String(selectClients), '-j', '2', '-T', String(seconds)],
+    ])
+    return { updatesPerSecond, hotRowMs: (hotUpdates / hotTps) * 1000, selectsPerSecond }
   } finally {
     await rm(scripts, { recursive: true, force: true })
     await database.drop()

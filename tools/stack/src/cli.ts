@@ -1,5 +1,6 @@
 // `npm start`: the whole marketplace on this machine. See README.md, "Configuration".
 import path from 'node:path'
+import { services } from '@ticketing/common'
 import { findOrStartInfrastructure, SetupError, type Infrastructure } from './infrastructure.js'
 import { privateNatsAuthorization } from './nats-users.js'
 import { TerminalOutput } from './output.js'
@@ -16,6 +17,18 @@ function gatewayPort(): number {
   if (!/^\d+$/.test(value) || port < 1 || port > 65535)
     throw new SetupError(`PORT must be a port number, not "${value}"`)
   return port
+}
+
+/**
+ * EVENTS_NAMESPACE: a second stack beside the usual one on the same servers (the benchmark's): its own
+ * subjects, streams and Redis keys, and databases named after it (`bench_tickets` for `bench`). Default
+ * `ticketing`.
+ */
+function namespace(): string {
+  const value = env.EVENTS_NAMESPACE ?? 'ticketing'
+  if (!/^[a-z][a-z0-9]{0,30}$/.test(value))
+    throw new SetupError(`EVENTS_NAMESPACE must be lower-case letters and digits, not "${value}"`)
+  return value
 }
 
 /** REPLICAS: how many instances of every service (default 1). */
@@ -75,6 +88,8 @@ try {
     redisUrl: infrastructure.redisUrl,
     ports: { gateway: port },
     replicas: replicas(),
+    namespace: namespace(),
+    databaseName: (service) => services[service].database!.replace(/^ticketing_/, `${namespace()}_`),
     signal: aborting.signal,
     // ORDER_HOLD_SECONDS, ADMIN_EMAILS, PAYMENT_GATEWAY, STRIPE_*, LOG_LEVEL reach every process as they are.
   })

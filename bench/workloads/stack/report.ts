@@ -1,0 +1,177 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import type { ProcessMemory } from './npm-start.js'
+
+interface Throughput {
+  perSecond: number
+  p50Ms: number
+  p99Ms: number
+  baseline: number
+}
+
+/** Everything the stack workload measured in one run: what bench/results/stack-*.json hold. */
+export interface StackFigures {
+  ticketById: Throughput
+  firstPage: Throughput
+  readBaselines: { nodeHttp: number; pgbenchSelect: number }
+  reservations: Throughput
+  race: { winners: number; statuses: Record<string, number>; lastAnswerMs: number; p50Ms: number }
+  orderable: {
+    quiet: { p50: number; p99: number; max: number }
+    underLoad: { p50: number; p99: number; max: number }
+    backgroundPerSecond: number
+    /** Whether the background load lasted until the last probe (it stops when its tickets run out). */
+    backgroundRanThroughout: boolean
+    /** How long after the reservation burst a new listing took to reach orders (the events' backlog). */
+    settleAfterBurstMs?: number
+  }
+  homePage: Throughput & { baselineP99Ms: number }
+  freshness: { maxStaleMs: number; ownChangeShownAtOnce: boolean }
+  signIn: { perSecond: number; p99Ms: number; baseline: number }
+  memory: { processes: number; rssMb: number; pssMb: number; byProcess: ProcessMemory[] }
+  listingsPerSecond: number
+  doubleSold: number
+}
+
+interface Row {
+  workload: string
+  figure: (f: StackFigures) => string
+  baseline: (f: StackFigures) => string
+  ratio?: (f: StackFigures) => number
+  mustReach: string
+  /** Whether this run's figures reach the "must reach" column. */
+  reached: (f: StackFigures) => boolean
+}
+
+const n = (value: number) => Math.round(value).toLocaleString('en-US')
+const ms = (value: number) => `${value < 10 ? value.toFixed(1) : n(value)} ms`
+
+/** Issue 16's table, row by row. */
+const ROWS: Row[] = [
+  {
+    workload: 'GET /api/tickets/:id, 50 connections',
+    figure: (f) => `${n(f.ticketById.perSecond)} req/s, p99 ${ms(f.ticketById.p99Ms)}`,
+    baseline: (f) =>
+      `min(node:http ${n(f.readBaselines.nodeHttp)}; pgbench select-only ${n(f.readBaselines.pgbenchSelect)})`,
+    ratio: (f) => f.ticketById.perSecond / f.ticketById.baseline,
+    mustReach: '≥ 0.30',
+    reached: (f) => f.ticketById.perSecond / f.ticketById.baseline >= 0.3,
+  },
+  {
+    workload: 'GET /api/tickets first page, 50 connections',
+    figure: (f) => `${n(f.firstPage.perSecond)} req/s, p99 ${ms(f.firstPage.p99Ms)}`,
+    baseline: () => 'same',
+    ratio: (f) => f.firstPage.perSecond / f.firstPage.baseline,
+    mustReach: '≥ 0.15',
+    reached: (f) => f.firstPage.perSecond / f.firstPage.baseline >= 0.15,
+  },
+  {
+    workload: 'reservations of distinct tickets out of 10,000, 64 in flight, 50 buyers',
+    figure: (f) => `${n(f.reservations.perSecond)} /s, p99 ${ms(f.reservations.p99Ms)}`,
+    baseline: (f) => `pgbench single-row UPDATE ${n(f.reservations.baseline)} tps`,
+    ratio: (f) => f.reservations.perSecond / f.reservations.baseline,
+    mustReach: '≥ 0.15',
+    reached: (f) => f.reservations.perSecond / f.reservations.baseline >= 0.15,
+  },
+  {
+    workload: '1,000 buyers POST at once (new connections) for one ticket',
+    figure: (f) =>
+      `${f.race.winners} winner; last answer after ${ms(f.race.lastAnswerMs)} ${JSON.stringify(f.race.statuses)}`,
+    baseline: () => '—',
+    mustReach: '1 winner, every answer within 1 s',
+    reached: (f) =>
+      f.race.winners === 1 &&
+      f.race.lastAnswerMs <= 1000 &&
+      Object.keys(f.race.statuses).every((status) => status === '201' || status.startsWith('4')),
+  },
+  {
+    workload: 'ticket created → orderable, at low load',
+    figure: (f) =>
+      `p50 ${ms(f.orderable.quiet.p50)}, p99 ${ms(f.orderable.quiet.p99)}; at ${n(f.orderable.backgroundPerSecond)} ` +
+      `reservations/s p99 ${ms(f.orderable.underLoad.p99)}`,
+    baseline: () => '—',
+    mustReach: 'p99 ≤ 25 ms; ≤ 100 ms at half the reservation maximum',
+    reached: (f) =>
+      f.orderable.quiet.p99 <= 25 && f.orderable.underLoad.p99 <= 100 && f.orderable.backgroundRanThroughout,
+  },
+  {
+    workload: 'server-rendered home page',
+    figure: (f) =>
+      `${n(f.homePage.perSecond)} req/s, p99 ${ms(f.homePage.p99Ms)}; stale ≤ ${ms(f.freshness.maxStaleMs)}` +
+      `${f.freshness.ownChangeShownAtOnce ? ', own change at once' : ', OWN CHANGE STALE'}`,
+    baseline: (f) => `GET /api/tickets?limit=24 via gateway ${n(f.homePage.baseline)} req/s`,
+    mustReach: '≥ 1,000 req/s, p99 ≤ 100 ms, ≤ 2 s stale, never after own change',
+    reached: (f) =>
+      f.homePage.perSecond >= 1000 &&
+      f.homePage.p99Ms <= 100 &&
+      f.freshness.maxStaleMs <= 2000 &&
+      f.freshness.ownChangeShownAtOnce,
+  },
+  {
+    workload: 'sign-in (rate limits raised for the run)',
+    figure: (f) => `${n(f.signIn.perSecond)} /s, p99 ${ms(f.signIn.p99Ms)}`,
+    baseline: (f) => `argon2id verify ${n(f.signIn.baseline)} /s, 8 in flight`,
+    ratio: (f) => f.signIn.perSecond / f.signIn.baseline,
+    mustReach: '≥ 0.8',
+    reached: (f) => f.signIn.perSecond / f.signIn.baseline >= 0.8,
+  },
+  {
+    workload: 'whole stack’s memory after load',
+    figure: (f) =>
+      `${n(f.memory.rssMb)} MB RSS (PSS ${n(f.memory.pssMb)} MB), ${f.memory.processes} processes`,
+    baseline: () => '—',
+    mustReach: '≤ 600 MB RSS after load',
+    reached: (f) => f.memory.rssMb <= 600,
+  },
+]
+
+const RESULTS = new URL('../../results/', import.meta.url)
+/** The run this one is compared with ("today" in issue 16): committed, measured before the changes. */
+const REFERENCE = new URL('stack-reference.json', RESULTS)
+
+/**
+ * Prints the table (stdout), the reference run's figures beside this run's, and writes this run's figures
+ * to bench/results/stack-latest.json. `npm run bench -- stack --reference` makes this run the reference.
+ */
+export async function printIssueTable(figures: StackFigures): Promise<void> {
+  const reference = await readFile(REFERENCE, 'utf8').then(
+    (text) => (JSON.parse(text) as { figures: StackFigures; commit?: string }).figures,
+    () => undefined,
+  )
+  const header = [
+    'workload (through the gateway, whole stack)',
+    'reference run',
+    'this run',
+    'baseline (this run)',
+  ]
+  header.push('ratio ref → now', 'must reach', 'reached')
+  const table = [
+    header,
+    ...ROWS.map((row) => [
+      row.workload,
+      reference ? row.figure(reference) : '—',
+      row.figure(figures),
+      row.baseline(figures),
+      row.ratio
+        ? `${reference ? row.ratio(reference).toFixed(3) : '—'} → ${row.ratio(figures).toFixed(3)}`
+        : '—',
+      row.mustReach,
+      row.reached(figures) ? 'yes' : 'NO',
+    ]),
+  ]
+  const lines = table.map((cells) => `| ${cells.join(' | ')} |`)
+  lines.splice(1, 0, `|${header.map(() => '---').join('|')}|`)
+  const extra = [
+    `listing rate while seeding: ${n(figures.listingsPerSecond)} /s; tickets sold twice: ${figures.doubleSold}`,
+    `a new listing reached orders ${ms(figures.orderable.settleAfterBurstMs ?? Number.NaN)} after the reservation burst`,
+    `memory by process: ${figures.memory.byProcess
+      .map((process) => `${process.command.split(' ').slice(0, 3).join(' ')} ${n(process.rssMb)} MB`)
+      .join('; ')}`,
+  ]
+  process.stdout.write(`\n${lines.join('\n')}\n\n${extra.join('\n')}\n`)
+
+  await mkdir(RESULTS, { recursive: true })
+  const record = `${JSON.stringify({ date: new Date().toISOString(), cpus: os.cpus().length, figures }, null, 2)}\n`
+  await writeFile(new URL('stack-latest.json', RESULTS), record)
+  if (process.argv.includes('--reference')) await writeFile(REFERENCE, record)
+}
