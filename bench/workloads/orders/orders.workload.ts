@@ -36,7 +36,7 @@ async function seedTickets(db: Kysely<OrdersTables>, count: number): Promise<str
 }
 
 /** `session=<token>` cookie headers of `count` distinct buyers. */
-async function sessionCookies(signer: AccessTokenSigner, count: number): Promise<string[]> {
+export async function sessionCookies(signer: AccessTokenSigner, count: number): Promise<string[]> {
   return Promise.all(
     Array.from({ length: count }, async () => {
       const id = randomUUID()

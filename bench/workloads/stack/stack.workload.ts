@@ -7,6 +7,7 @@ import pg from 'pg'
 import { startChildServer } from '../../src/child-process.js'
 import type { Measurement, Workload } from '../../src/workload.js'
 import { measureVerifications } from '../auth/auth.workload.js'
+import { sessionCookies } from '../orders/orders.workload.js'
 import { measurePgbench } from '../orders/pgbench.js'
 import { npmStart, type RunningStack } from './npm-start.js'
 import { expectAll, load, sendOnNewConnection, summarise, type LoadResult } from './traffic.js'
@@ -332,18 +333,7 @@ async function raceForOne(stack: RunningStack, ordersDb: pg.Pool, sellerCookie: 
     forSigning: true,
   })
   const signer = new AccessTokenSigner(keys)
-  const cookies = await Promise.all(
-    Array.from({ length: RACERS }, async () => {
-      const id = randomUUID()
-      const token = await signer.sign({
-        userId: id,
-        email: `${id}@example.com`,
-        role: 'user',
-        sessionId: randomUUID(),
-      })
-      return `session=${token}`
-    }),
-  )
+  const cookies = await sessionCookies(signer, RACERS)
   const response = await fetch(`${stack.url}/api/tickets`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', origin: stack.url, cookie: sellerCookie },
