@@ -300,6 +300,22 @@ function requestsFor(operation: Operation, pool: IdPool, origin: string): fc.Arb
   return fc.oneof(...kinds)
 }
 
+/**
+ * Whether a request's head comes within reach of Node's header limit (http.maxHeaderSize, counted over the
+ * request line and every header). The margin covers the headers the HTTP client adds itself (host,
+ * content-length, connection), so a 431 far below the limit is still reported.
+ */
+function reachesHeaderLimit(request: FuzzRequest): boolean {
+  const ADDED_BY_CLIENT = 256
+  const head =
+    Buffer.byteLength(`${request.method} ${request.path} HTTP/1.1\r\n`) +
+    Object.entries(request.headers).reduce(
+      (sum, [name, value]) => sum + Buffer.byteLength(`${name}: ${value}\r\n`),
+      0,
+    )
+  return head + ADDED_BY_CLIENT >= http.maxHeaderSize
+}
+
 /** Everything wrong with an answer, by the contract: DESIGN §3 and the operation's document. */
 function problemsWith(
   operation: Operation,
@@ -309,13 +325,15 @@ function problemsWith(
 ): string[] {
   const problems: string[] = []
   if (answer.status >= 500) problems.push(`answered ${answer.status}`)
-  // A path that no longer matches the operation is another route, or none: 400 or 404 are fine there, and 431
-  // for a request line over Node's header limit, refused by the parser before any route is looked for. An
+  // A path that no longer matches the operation is another route, or none: 400 or 404 are fine there. An
   // empty segment addresses another route outright (`/api/tickets/` is the list), whose answer this one's
-  // schema does not describe. Each must still be no 5xx and no error off the common shape.
+  // schema does not describe. A request whose head (request line and headers, whatever part was made hostile)
+  // reaches Node's header limit is refused by the parser with 431 before any route is looked for. Each must
+  // still be no 5xx and no error off the common shape.
   const emptySegment = /\/(\?|$)|\/\//.test(request.path)
   const elsewhere =
-    request.kind === 'hostile path' && ([400, 404, 431].includes(answer.status) || emptySegment)
+    (request.kind === 'hostile path' && ([400, 404].includes(answer.status) || emptySegment)) ||
+    (answer.status === 431 && reachesHeaderLimit(request))
   if (!elsewhere && !documents(operation, answer.status)) {
     problems.push(
       `answered ${answer.status}, which its document does not list (${operation.statuses.join(', ')})`,
