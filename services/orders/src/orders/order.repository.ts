@@ -26,6 +26,18 @@ export async function insertOrderForTicket(
   return rows[0]
 }
 
+/** Whether another buyer has an active (open or complete) order for the ticket, by the unique index's rows. */
+export async function isHeldByAnother(
+  db: Kysely<Database>,
+  ticketId: string,
+  buyerId: string,
+): Promise<boolean> {
+  const { rows } = await sql<{ user_id: string }>`
+    select user_id from orders
+    where ticket_id = ${ticketId} and status in ('created', 'awaiting:payment', 'complete')`.execute(db)
+  return rows.some((row) => row.user_id !== buyerId)
+}
+
 /**
  * Makes the buyer's reservations take turns until the caller's transaction ends (a transaction-scoped advisory
  * lock: orders has no row per buyer to lock), so counting their open orders and placing one cannot interleave.

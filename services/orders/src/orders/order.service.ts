@@ -26,6 +26,7 @@ import {
   findOrderWithHoldLeft,
   markHoldConfirmed,
   insertOrderForTicket,
+  isHeldByAnother,
   lockBuyerReservations,
   listOrdersOf,
   setStatus,
@@ -51,6 +52,11 @@ export async function createOrder(
     fingerprint: `POST /api/orders ${ticketId}`,
     statusCode: 201,
   }
+  // At an on-sale a crowd races for one ticket and all but one lose: a ticket another buyer holds is refused
+  // with one indexed read, before any transaction or lock. The unique index still decides every race; this
+  // only answers the already decided ones sooner. The buyer's own order goes on (an Idempotency-Key retry
+  // replays its answer).
+  if (await isHeldByAnother(ctx.db, ticketId, buyer.id)) throw new TicketAlreadyReservedError()
   try {
     return await withIdempotencyKey(ctx.db, request, async (trx) => {
       await lockBuyerReservations(trx, buyer.id)
