@@ -9,6 +9,7 @@ import { freePort, isPortOpen, repositoryRoot, SERVICES } from '@ticketing/stack
 import { infrastructure, randomId } from '@ticketing/testing'
 import pg from 'pg'
 import { Redis } from 'ioredis'
+import { cpuSnapshot, type CpuSnapshot } from './cpu.js'
 
 const READY_TIMEOUT_MS = 600_000
 
@@ -22,6 +23,8 @@ export interface RunningStack {
   logFile: string
   /** `npm start` and every process under it, with their resident and proportional memory. */
   memory(): Promise<ProcessMemory[]>
+  /** CPU time so far by part: the stack's processes, the servers, this load generator. */
+  cpu: () => Promise<CpuSnapshot>
   stop(): Promise<void>
 }
 
@@ -111,6 +114,7 @@ export async function npmStart(env: Record<string, string>): Promise<RunningStac
     databaseUrls,
     logFile,
     memory: () => treeMemory(child.pid!),
+    cpu: () => cpuSnapshot(child.pid!),
     stop,
   }
 }

@@ -29,6 +29,11 @@ export interface StackFigures {
   freshness: { maxStaleMs: number; ownChangeShownAtOnce: boolean }
   signIn: { perSecond: number; p99Ms: number; baseline: number }
   memory: { processes: number; rssMb: number; pssMb: number; byProcess: ProcessMemory[] }
+  /** Where the CPU of one request goes, in microseconds by part (the stack's processes, servers, load generator). */
+  cpuMicrosPerRequest?: Record<
+    'ticketById' | 'firstPage' | 'homePage' | 'reservations',
+    Record<string, number>
+  >
   listingsPerSecond: number
   doubleSold: number
 }
@@ -169,9 +174,26 @@ export async function printIssueTable(figures: StackFigures): Promise<void> {
       .join('; ')}`,
   ]
   process.stdout.write(`\n${lines.join('\n')}\n\n${extra.join('\n')}\n`)
+  if (figures.cpuMicrosPerRequest) process.stdout.write(`\n${cpuTable(figures.cpuMicrosPerRequest)}\n`)
 
   await mkdir(RESULTS, { recursive: true })
   const record = `${JSON.stringify({ date: new Date().toISOString(), cpus: os.cpus().length, figures }, null, 2)}\n`
   await writeFile(new URL('stack-latest.json', RESULTS), record)
   if (process.argv.includes('--reference')) await writeFile(REFERENCE, record)
+}
+
+/** CPU µs per request by part, one column per workload: where each request's time goes. */
+function cpuTable(byWorkload: NonNullable<StackFigures['cpuMicrosPerRequest']>): string {
+  const workloads = Object.keys(byWorkload) as (keyof typeof byWorkload)[]
+  const parts = [...new Set(workloads.flatMap((workload) => Object.keys(byWorkload[workload])))].sort()
+  const total = (workload: keyof typeof byWorkload) =>
+    Object.values(byWorkload[workload]).reduce((sum, micros) => sum + micros, 0)
+  const rows = [
+    ['CPU µs per request', ...workloads],
+    ...parts.map((part) => [part, ...workloads.map((workload) => String(byWorkload[workload][part] ?? '—'))]),
+    ['all', ...workloads.map((workload) => String(total(workload)))],
+  ]
+  const lines = rows.map((cells) => `| ${cells.join(' | ')} |`)
+  lines.splice(1, 0, `|${rows[0]!.map(() => '---').join('|')}|`)
+  return lines.join('\n')
 }

@@ -102,6 +102,7 @@ export const stackWorkload: Workload = {
         connections: READ_CONNECTIONS,
         seconds,
         warmUp: true,
+        cpu: stack.cpu,
         next: () => ({ path: `/api/tickets/${tickets[Math.floor(Math.random() * tickets.length)]}` }),
       })
       expectAll('GET /api/tickets/:id', byId, 200)
@@ -110,13 +111,19 @@ export const stackWorkload: Workload = {
         connections: READ_CONNECTIONS,
         seconds,
         warmUp: true,
+        cpu: stack.cpu,
       })
       expectAll('GET /api/tickets', firstPage, 200)
 
       log('home page')
       // The first render compiles and caches what every later one reuses: not what a visitor meets.
       await fetch(stack.url).then((response) => response.text())
-      const homePage = await load(`${stack.url}/`, { connections: READ_CONNECTIONS, seconds, warmUp: true })
+      const homePage = await load(`${stack.url}/`, {
+        connections: READ_CONNECTIONS,
+        seconds,
+        warmUp: true,
+        cpu: stack.cpu,
+      })
       expectAll('GET /', homePage, 200)
       const homeApi = await load(`${stack.url}/api/tickets?limit=24`, {
         connections: READ_CONNECTIONS,
@@ -140,6 +147,7 @@ export const stackWorkload: Workload = {
       const reservations = await load(stack.url, {
         connections: RESERVATIONS_IN_FLIGHT,
         amount: TICKETS,
+        cpu: stack.cpu,
         method: 'POST',
         headers: { 'content-type': 'application/json', ...origin },
         next: () => {
@@ -220,6 +228,12 @@ export const stackWorkload: Workload = {
           rssMb: sum(memory.map((process) => process.rssMb)),
           pssMb: sum(memory.map((process) => process.pssMb)),
           byProcess: memory,
+        },
+        cpuMicrosPerRequest: {
+          ticketById: byId.cpuMicrosPerRequest ?? {},
+          firstPage: firstPage.cpuMicrosPerRequest ?? {},
+          homePage: homePage.cpuMicrosPerRequest ?? {},
+          reservations: reservations.cpuMicrosPerRequest ?? {},
         },
         listingsPerSecond: listed.perSecond,
         doubleSold: Number(doubleSold.rows[0]!.n),

@@ -1,6 +1,7 @@
 import http from 'node:http'
 import autocannon from 'autocannon'
 import { percentile } from '../../src/stats.js'
+import { cpuPerRequest, type CpuSnapshot } from './cpu.js'
 
 /** What a load answered, status by status, and how fast. */
 export interface LoadResult {
@@ -10,6 +11,8 @@ export interface LoadResult {
   statuses: Record<string, number>
   /** Connection errors and timeouts: requests that got no answer at all. */
   unanswered: number
+  /** Microseconds of CPU per answered request, by part (with `cpu`). */
+  cpuMicrosPerRequest?: Record<string, number>
 }
 
 export interface LoadOptions {
@@ -25,6 +28,8 @@ export interface LoadOptions {
   next?: () => { path: string; body?: string; headers?: Record<string, string> }
   /** An uncounted second of the same requests first (JIT, pools, caches), as a visitor's site would be. */
   warmUp?: boolean
+  /** Where the CPU goes: snapshots taken just before and just after the counted requests. */
+  cpu?: () => Promise<CpuSnapshot>
 }
 
 /** Drives the gateway with autocannon, one connection per simulated client, all kept alive. */
@@ -47,6 +52,7 @@ export async function load(url: string, options: LoadOptions): Promise<LoadResul
     requests: [request()],
   }
   if (options.warmUp) await autocannon({ ...base, duration: 1 })
+  const cpuBefore = await options.cpu?.()
   const started = performance.now()
   const result = await autocannon({
     ...base,
@@ -54,7 +60,10 @@ export async function load(url: string, options: LoadOptions): Promise<LoadResul
     ...(options.overallRate !== undefined && { overallRate: options.overallRate }),
   })
   const seconds = (performance.now() - started) / 1000
+  const cpuAfter = await options.cpu?.()
+  const answered = result.requests.total
   return {
+    ...(cpuBefore && cpuAfter && { cpuMicrosPerRequest: cpuPerRequest(cpuBefore, cpuAfter, answered) }),
     perSecond: options.amount !== undefined ? result.requests.total / seconds : result.requests.average,
     latencyP50Ms: result.latency.p50,
     latencyP99Ms: result.latency.p99,
