@@ -6,6 +6,7 @@ import {
 } from '@ticketing/common'
 import type { Config } from './config.js'
 import type { Database } from './db/schema.js'
+import { TicketCache } from './tickets/ticket-cache.js'
 import { ticketRoutes } from './tickets/ticket.routes.js'
 
 export interface AppDependencies extends ServiceDependencies<Database> {
@@ -16,6 +17,16 @@ export interface AppDependencies extends ServiceDependencies<Database> {
 /** The tickets service as a Fastify instance that never listens: main.ts listens, tests inject. */
 export async function buildApp(deps: AppDependencies): Promise<ServiceInstance> {
   const app = await buildServiceApp('tickets', deps)
-  await app.register(ticketRoutes, { prefix: '/api/tickets', ctx: { db: deps.db, config: deps.config } })
+  const cache = new TicketCache({
+    url: deps.config.DATABASE_URL,
+    onError: (error) => app.log.warn({ err: error }, 'ticket cache: listening connection lost; not caching'),
+  })
+  await cache.start()
+  // Not a readiness check: without its connection the cache serves nothing and every read goes to the database.
+  app.dependencies.add('ticket-cache', { close: () => cache.close() })
+  await app.register(ticketRoutes, {
+    prefix: '/api/tickets',
+    ctx: { db: deps.db, config: deps.config, cache },
+  })
   return app
 }

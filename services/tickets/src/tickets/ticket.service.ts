@@ -40,11 +40,13 @@ export function listTicketsPage(
   filter: { sellerId?: string; search?: string },
   page: Page,
 ): Promise<TicketRow[]> {
-  return listTickets(ctx.db, filter, page)
+  const load = () => listTickets(ctx.db, filter, page)
+  const firstOnSale = !filter.sellerId && !filter.search && !page.after
+  return firstOnSale ? ctx.cache.firstPage(page.size, load) : load()
 }
 
 export async function getTicket(ctx: TicketsContext, id: string): Promise<TicketRow> {
-  const ticket = await findTicket(ctx.db, id)
+  const ticket = await ctx.cache.ticket(id, () => findTicket(ctx.db, id))
   if (!ticket) throw new TicketNotFoundError()
   return ticket
 }
@@ -56,7 +58,7 @@ export async function createTicket(
   input: TicketInput,
 ): Promise<TicketRow> {
   const { title, price } = checkTicketInput(input, ctx.config.CURRENCY)
-  return inTransaction(ctx.db, async (trx) => {
+  const created = await inTransaction(ctx.db, async (trx) => {
     const ticket = await insertTicket(trx, {
       id: randomUUID(),
       title,
@@ -67,6 +69,8 @@ export async function createTicket(
     await announce(trx, 'ticket.created', ticket)
     return ticket
   })
+  ctx.cache.forget(created.id)
+  return created
 }
 
 /**
@@ -82,16 +86,18 @@ export async function updateTicket(
   input: TicketInput,
 ): Promise<TicketRow> {
   const changes = checkTicketInput(input, ctx.config.CURRENCY)
-  return inTransaction(ctx.db, async (trx) => {
+  const updated = await inTransaction(ctx.db, async (trx) => {
     const ticket = await findTicket(trx, id, true)
     if (!ticket) throw new TicketNotFoundError()
     if (ticket.user_id !== seller.id) throw new NotYoursError()
     if (ticket.sold_at !== null) throw new TicketSoldError()
     if (ticket.order_id !== null) throw new TicketReservedError()
-    const updated = await saveTicket(trx, id, changes)
-    await announce(trx, 'ticket.updated', updated)
-    return updated
+    const saved = await saveTicket(trx, id, changes)
+    await announce(trx, 'ticket.updated', saved)
+    return saved
   })
+  ctx.cache.forget(id)
+  return updated
 }
 
 /**

@@ -1,0 +1,137 @@
+import pg from 'pg'
+import type { TicketRow } from './ticket.table.js'
+
+/** The channel the tickets table's trigger notifies with the id of every row that changes. */
+export const TICKET_CHANGED_CHANNEL = 'ticket_changed'
+
+export interface TicketCacheOptions {
+  /** tickets' own database: the cache listens on a connection of its own there. */
+  url: string
+  /** Tickets kept by id at most; the oldest stored goes first. */
+  maxTickets?: number
+  onError?: (error: Error) => void
+}
+
+/**
+ * Tickets read by id, and the first pages on sale, kept in this process's memory: the two reads every visitor
+ * makes, which otherwise cost a query each. Correct before fast:
+ * - Every change to a tickets row, by any instance and any write path (a request, a listener, a person at psql),
+ *   NOTIFYs its id from a trigger at commit, and every instance drops that ticket and the first pages then.
+ * - The cache serves only while its LISTEN connection is up; lost, it serves nothing and keeps nothing until it
+ *   listens again, and starts from empty (a change could have been missed meanwhile).
+ * - A read that a change overtook (it began before the change was heard and ended after) is answered but not
+ *   kept, so a stale row is never stored behind its own invalidation.
+ * - The instance that makes a change drops it itself the moment it commits (forget), so a seller sees their own
+ *   edit at once; other instances within the notification's delivery, a few milliseconds.
+ */
+export class TicketCache {
+  private readonly byId = new Map<string, TicketRow>()
+  private readonly firstPages = new Map<number, TicketRow[]>()
+  private readonly maxTickets: number
+  private client: pg.Client | undefined
+  private listening = false
+  private closed = false
+  /** Moves on every change heard and every reset: a read that saw it move keeps nothing. */
+  private generation = 0
+  private retry: NodeJS.Timeout | undefined
+  private retryDelayMs = 100
+
+  constructor(private readonly options: TicketCacheOptions) {
+    this.maxTickets = options.maxTickets ?? 10_000
+  }
+
+  /** Starts listening; resolves once the cache serves (or, the database unreachable, keeps trying). */
+  async start(): Promise<void> {
+    await this.listen()
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    clearTimeout(this.retry)
+    this.stopServing()
+    await this.client?.end().catch(() => undefined)
+  }
+
+  /** Whether reads are being served from memory (the LISTEN connection is up). */
+  get serving(): boolean {
+    return this.listening
+  }
+
+  ticket(id: string, load: () => Promise<TicketRow | undefined>): Promise<TicketRow | undefined> {
+    const kept = this.listening ? this.byId.get(id) : undefined
+    if (kept) return Promise.resolve(kept)
+    return this.remember(load, (row) => {
+      if (!row) return
+      if (this.byId.size >= this.maxTickets) this.byId.delete(this.byId.keys().next().value!)
+      this.byId.set(id, row)
+    })
+  }
+
+  /** The first page of tickets on sale, by its size (the page every visitor of the home page sees). */
+  firstPage(size: number, load: () => Promise<TicketRow[]>): Promise<TicketRow[]> {
+    const kept = this.listening ? this.firstPages.get(size) : undefined
+    if (kept) return Promise.resolve(kept)
+    return this.remember(load, (rows) => {
+      // Page sizes are bounded by the query schema, so this map stays small.
+      this.firstPages.set(size, rows)
+    })
+  }
+
+  /** This instance changed the ticket and committed: drop it at once, without waiting to hear it. */
+  forget(id: string): void {
+    this.changed(id)
+  }
+
+  private async remember<T>(load: () => Promise<T>, keep: (value: T) => void): Promise<T> {
+    const generation = this.generation
+    const value = await load()
+    if (this.listening && generation === this.generation) keep(value)
+    return value
+  }
+
+  private changed(id: string): void {
+    this.generation++
+    this.byId.delete(id)
+    this.firstPages.clear()
+  }
+
+  private stopServing(): void {
+    this.listening = false
+    this.generation++
+    this.byId.clear()
+    this.firstPages.clear()
+  }
+
+  private async listen(): Promise<void> {
+    if (this.closed) return
+    const client = new pg.Client({ connectionString: this.options.url, application_name: 'tickets-cache' })
+    this.client = client
+    const lost = (error?: Error) => {
+      if (this.client !== client) return
+      this.client = undefined
+      this.stopServing()
+      if (error) this.options.onError?.(error)
+      client.end().catch(() => undefined)
+      if (this.closed) return
+      this.retry = setTimeout(() => void this.listen(), this.retryDelayMs)
+      this.retryDelayMs = Math.min(this.retryDelayMs * 2, 5_000)
+    }
+    client.on('error', lost)
+    client.on('end', () => lost())
+    client.on('notification', (message) => {
+      if (message.channel === TICKET_CHANGED_CHANNEL && message.payload) this.changed(message.payload)
+    })
+    try {
+      await client.connect()
+      await client.query(`listen ${TICKET_CHANGED_CHANNEL}`)
+    } catch (error) {
+      lost(error as Error)
+      return
+    }
+    if (this.client !== client) return
+    // Whatever changed while nobody listened is unknown: start from empty.
+    this.stopServing()
+    this.listening = true
+    this.retryDelayMs = 100
+  }
+}
