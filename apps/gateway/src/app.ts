@@ -8,6 +8,7 @@ import {
   errorHandler,
   notFoundHandler,
   requestId,
+  SLOW_REQUEST_MS,
 } from '@ticketing/common'
 import Fastify, {
   LogController,
@@ -180,12 +181,13 @@ export async function buildGateway(
     void reply.header('x-content-type-options', 'nosniff')
   })
   app.get('/healthz', { logLevel: 'warn' }, async () => ({ status: 'ok' }))
-  // One line per request, as every service writes; the proxy's own chatter ("fetching from remote server")
-  // stays below the routes' log level.
+  // One line per request, at the level every service uses (SLOW_REQUEST_MS); the proxy's own chatter
+  // ("fetching from remote server") stays below the routes' log level.
   app.addHook('onResponse', (request, reply, done) => {
     if (request.routeOptions.url !== '/healthz') {
       const { method, url } = request
-      app.log.info(
+      const noteworthy = reply.statusCode >= 400 || reply.elapsedTime >= SLOW_REQUEST_MS
+      app.log[noteworthy ? 'info' : 'debug'](
         {
           requestId: request.id,
           method,

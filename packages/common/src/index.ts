@@ -28,7 +28,7 @@ export {
 
 // HTTP kit
 export { buildService, requestId, type ServiceInstance, type ServiceOptions } from './http/build-service.js'
-export { BODY_LIMIT_BYTES } from './http/build-service.js'
+export { BODY_LIMIT_BYTES, SLOW_REQUEST_MS } from './http/build-service.js'
 export { dependency, type DependencyHooks, type ReadinessCheck } from './http/dependencies.js'
 export { commonErrorOptions, errorHandler, notFoundHandler } from './http/error-handler.js'
 export {

@@ -1,0 +1,44 @@
+import { Writable } from 'node:stream'
+import { describe, expect, it } from 'vitest'
+import { buildService, NotFoundError, SLOW_REQUEST_MS } from '../../src/index.js'
+
+/** A service whose log lines are collected, at the given level. */
+function loggedService(level: string) {
+  const lines: { level: number; msg: string; statusCode?: number; url?: string }[] = []
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line))
+      done()
+    },
+  })
+  const app = buildService({ name: 'test', logger: { level, stream } })
+  app.get('/fine', async () => ({ ok: true }))
+  app.get('/missing', async () => {
+    throw new NotFoundError()
+  })
+  app.get('/slow', async () => {
+    await new Promise((resolve) => setTimeout(resolve, SLOW_REQUEST_MS + 20))
+    return { ok: true }
+  })
+  app.get('/broken', async () => {
+    throw new Error('a bug')
+  })
+  const done = () => lines.filter((line) => line.msg === 'request done').map((line) => line.url)
+  return { app, done }
+}
+
+describe('request logs', () => {
+  it('at info, a line for each refused, failed or slow request and none for those that went well', async () => {
+    const { app, done } = loggedService('info')
+    for (const url of ['/fine', '/missing', '/fine', '/broken', '/slow']) await app.inject({ url })
+    expect(done()).toEqual(['/missing', '/broken', '/slow'])
+    await app.close()
+  })
+
+  it('at debug, a line for every request', async () => {
+    const { app, done } = loggedService('debug')
+    for (const url of ['/fine', '/missing', '/fine']) await app.inject({ url })
+    expect(done()).toEqual(['/fine', '/missing', '/fine'])
+    await app.close()
+  })
+})
