@@ -19,6 +19,7 @@ import Fastify, {
   type RequestGenericInterface,
 } from 'fastify'
 import { routesOf, trustedProxies, type Config } from './config.js'
+import { MicroCache, type Lookup, type MicroCacheOptions } from './micro-cache.js'
 import { requestTargetProblem } from './request-target.js'
 import { isIdempotent, RETRY_DEADLINE_MS, unreachable, Upstreams } from './upstreams.js'
 
@@ -163,7 +164,7 @@ function balanced(upstreams: Upstreams): ProxyHandler {
  */
 export async function buildGateway(
   config: Config,
-  options: { logger?: false } = {},
+  options: { logger?: false; microCache?: false | MicroCacheOptions } = {},
 ): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? { level: config.LOG_LEVEL, base: { service: 'gateway' } },
@@ -208,6 +209,32 @@ export async function buildGateway(
       throw new AppError('BODY_TOO_LARGE')
     }
   })
+  // Anonymous page views, from memory for a second or two (decision 18); never an API request.
+  const cache = options.microCache === false ? undefined : new MicroCache(options.microCache)
+  const lookups = new WeakMap<FastifyRequest, Lookup>()
+  if (cache) {
+    app.addHook('onRequest', async (request, reply) => {
+      if (isApi(request.url) || request.routeOptions.url === '/healthz') return
+      const found = await cache.lookup(request.method, request.url, request.headers)
+      lookups.set(request, found)
+      if (found.state === 'HIT' || found.state === 'STALE')
+        return reply.headers(found.headers).send(found.body)
+    })
+    app.addHook('onSend', (request, reply, payload, done) => {
+      const found = lookups.get(request)
+      if (!found) return done(null, payload)
+      void reply.header('x-cache', found.state)
+      if (found.state !== 'MISS') return done(null, payload)
+      done(null, found.render.keep(reply.statusCode, reply.getHeaders(), payload))
+    })
+    const renderOver = (request: FastifyRequest) => {
+      const found = lookups.get(request)
+      if (found?.state === 'MISS') found.render.done()
+    }
+    app.addHook('onResponse', (request, _reply, done) => (renderOver(request), done()))
+    app.addHook('onRequestAbort', (request, done) => (renderOver(request), done()))
+  }
+
   const routes = routesOf(config)
   // With several instances behind a route, a body may have to be sent twice: it is held whole (1 MB at most).
   const several = routes.some((route) => route.upstreams.length > 1)
