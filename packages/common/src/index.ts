@@ -60,6 +60,7 @@ export { afterCommit, inTransaction, pgErrorCode, type TransactionOptions } from
 export { runService, type RunningService, type RunOptions } from './process/run-service.js'
 export { crashAt, FAULT_POINTS, FAULT_POINTS_VARIABLE, type FaultPoint } from './process/fault-points.js'
 export { PeriodicJob, type PeriodicJobOptions } from './process/periodic-job.js'
+export { statisticsRefresher, type StatisticsRefresherOptions } from './db/statistics.js'
 
 // Events
 export * from './events/index.js'

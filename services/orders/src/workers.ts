@@ -1,4 +1,11 @@
-import { EventListeners, OutboxRelay, startWorker, type Bus, type ServiceInstance } from '@ticketing/common'
+import {
+  EventListeners,
+  OutboxRelay,
+  startWorker,
+  statisticsRefresher,
+  type Bus,
+  type ServiceInstance,
+} from '@ticketing/common'
 import type { Kysely } from 'kysely'
 import type { Config } from './config.js'
 import type { Database } from './db/schema.js'
@@ -11,7 +18,8 @@ import { onTicketUpdated } from './events/ticket-updated.listener.js'
 import { orderSweeper } from './orders/order-sweeper.js'
 
 /**
- * What runs beside the HTTP routes: the outbox relay, the listeners and the sweeper. main.ts, the tests and
+ * What runs beside the HTTP routes: the outbox relay, the listeners, the sweeper and the
+ * statistics refresher. main.ts, the tests and
  * the integration harness all start them here; closing the app stops them first.
  */
 export function startWorkers(app: ServiceInstance, deps: { config: Config; db: Kysely<Database>; bus: Bus }) {
@@ -26,5 +34,10 @@ export function startWorkers(app: ServiceInstance, deps: { config: Config; db: K
     relay: startWorker(app, 'outbox-relay', new OutboxRelay({ db: deps.db, bus: deps.bus, logger: app.log })),
     listeners: startWorker(app, 'listeners', listeners),
     sweeper: startWorker(app, 'sweeper', orderSweeper({ ...deps, metrics: app.metrics }, app.log)),
+    statistics: startWorker(
+      app,
+      'statistics',
+      statisticsRefresher({ db: deps.db, tables: ['orders', 'ticket_replicas'], logger: app.log }),
+    ),
   }
 }

@@ -1,4 +1,11 @@
-import { EventListeners, OutboxRelay, startWorker, type Bus, type ServiceInstance } from '@ticketing/common'
+import {
+  EventListeners,
+  OutboxRelay,
+  startWorker,
+  statisticsRefresher,
+  type Bus,
+  type ServiceInstance,
+} from '@ticketing/common'
 import type { Kysely } from 'kysely'
 import type { Database } from './db/schema.js'
 import { onOrderCancelled } from './events/order-cancelled.listener.js'
@@ -6,8 +13,8 @@ import { onOrderCompleted } from './events/order-completed.listener.js'
 import { onOrderCreated } from './events/order-created.listener.js'
 
 /**
- * What runs beside the HTTP routes: the outbox relay and the listeners (reservations and sales follow the
- * orders). main.ts, the tests and the integration harness all start them here; closing the app stops them
+ * What runs beside the HTTP routes: the outbox relay, the listeners (reservations and sales follow the
+ * orders) and the statistics refresher. main.ts, the tests and the integration harness all start them here; closing the app stops them
  * first.
  */
 export function startWorkers(app: ServiceInstance, deps: { db: Kysely<Database>; bus: Bus }) {
@@ -18,5 +25,10 @@ export function startWorkers(app: ServiceInstance, deps: { db: Kysely<Database>;
   return {
     relay: startWorker(app, 'outbox-relay', new OutboxRelay({ db: deps.db, bus: deps.bus, logger: app.log })),
     listeners: startWorker(app, 'listeners', listeners),
+    statistics: startWorker(
+      app,
+      'statistics',
+      statisticsRefresher({ db: deps.db, tables: ['tickets'], logger: app.log }),
+    ),
   }
 }
