@@ -182,13 +182,13 @@ export async function buildGateway(
     void reply.header('x-content-type-options', 'nosniff')
   })
   app.get('/healthz', { logLevel: 'warn' }, async () => ({ status: 'ok' }))
-  // One line per request, at the level every service uses (SLOW_REQUEST_MS); the proxy's own chatter
+  // One line per request, at debug or, when slow, at info, as every service logs (the error handler has logged
+  // what the gateway refused itself); the proxy's own chatter
   // ("fetching from remote server") stays below the routes' log level.
   app.addHook('onResponse', (request, reply, done) => {
     if (request.routeOptions.url !== '/healthz') {
       const { method, url } = request
-      const noteworthy = reply.statusCode >= 400 || reply.elapsedTime >= SLOW_REQUEST_MS
-      app.log[noteworthy ? 'info' : 'debug'](
+      app.log[reply.elapsedTime >= SLOW_REQUEST_MS ? 'info' : 'debug'](
         {
           requestId: request.id,
           method,

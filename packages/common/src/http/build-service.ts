@@ -14,7 +14,7 @@ import { healthRoutes } from './dependencies.js'
 import { validatorCompiler } from './validation.js'
 import { ServiceMetrics } from '../metrics.js'
 
-/** A request that took this long is logged at info, like a refused or failed one; others at debug. */
+/** A request that took this long is logged at info; others at debug (refusals and failures have lines of their own). */
 export const SLOW_REQUEST_MS = 500
 
 declare module 'fastify' {
@@ -114,10 +114,10 @@ export function buildService(options: ServiceOptions): ServiceInstance {
   })
   app.addHook('onResponse', (request, reply, done) => {
     const { method, url } = request
-    // At thousands of requests a second a line for each cost a tenth of a service's CPU: what went well is
-    // logged at debug, what a person should look at (refused, failed, slow) at info. Metrics count them all.
-    const noteworthy = reply.statusCode >= 400 || reply.elapsedTime >= SLOW_REQUEST_MS
-    request.log[noteworthy ? 'info' : 'debug'](
+    // At thousands of requests a second a line for each cost a tenth of a service's CPU: a request is logged
+    // at debug, or at info when it was slow. Refused and failed ones the error handler has logged already
+    // ("request refused", "request failed"); metrics count them all.
+    request.log[reply.elapsedTime >= SLOW_REQUEST_MS ? 'info' : 'debug'](
       { method, url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) },
       'request done',
     )
