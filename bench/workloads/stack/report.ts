@@ -15,7 +15,13 @@ export interface StackFigures {
   firstPage: Throughput
   readBaselines: { nodeHttp: number; pgbenchSelect: number }
   reservations: Throughput
-  race: { winners: number; statuses: Record<string, number>; lastAnswerMs: number; p50Ms: number }
+  race: {
+    winners: number
+    statuses: Record<string, number>
+    lastAnswerMs: number
+    p50Ms: number
+    cpu?: Record<string, number>
+  }
   orderable: {
     quiet: { p50: number; p99: number; max: number }
     underLoad: { p50: number; p99: number; max: number }
@@ -31,7 +37,7 @@ export interface StackFigures {
   memory: { processes: number; rssMb: number; pssMb: number; byProcess: ProcessMemory[] }
   /** Where the CPU of one request goes, in microseconds by part (the stack's processes, servers, load generator). */
   cpuMicrosPerRequest?: Record<
-    'ticketById' | 'firstPage' | 'homePage' | 'reservations',
+    'ticketById' | 'firstPage' | 'homePage' | 'reservations' | 'race',
     Record<string, number>
   >
   listingsPerSecond: number

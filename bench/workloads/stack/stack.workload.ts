@@ -9,6 +9,7 @@ import type { Measurement, Workload } from '../../src/workload.js'
 import { measureVerifications } from '../auth/auth.workload.js'
 import { sessionCookies } from '../orders/orders.workload.js'
 import { measurePgbench } from '../orders/pgbench.js'
+import { cpuPerRequest } from './cpu.js'
 import { npmStart, type RunningStack } from './npm-start.js'
 import { expectAll, load, sendOnNewConnection, summarise, type LoadResult } from './traffic.js'
 import { printIssueTable, type StackFigures } from './report.js'
@@ -234,6 +235,7 @@ export const stackWorkload: Workload = {
           firstPage: firstPage.cpuMicrosPerRequest ?? {},
           homePage: homePage.cpuMicrosPerRequest ?? {},
           reservations: reservations.cpuMicrosPerRequest ?? {},
+          race: race.cpu,
         },
         listingsPerSecond: listed.perSecond,
         doubleSold: Number(doubleSold.rows[0]!.n),
@@ -359,6 +361,7 @@ async function raceForOne(stack: RunningStack, ordersDb: pg.Pool, sellerCookie: 
     return Boolean(rowCount)
   })
   const body = JSON.stringify({ ticketId: id })
+  const cpuBefore = await stack.cpu()
   const started = performance.now()
   const answers = await Promise.all(
     cookies.map((cookie) =>
@@ -372,9 +375,11 @@ async function raceForOne(stack: RunningStack, ordersDb: pg.Pool, sellerCookie: 
       ),
     ),
   )
+  const cpu = cpuPerRequest(cpuBefore, await stack.cpu(), answers.length)
   const statuses: Record<string, number> = {}
   for (const answer of answers) statuses[answer.status] = (statuses[answer.status] ?? 0) + 1
   return {
+    cpu,
     winners: statuses['201'] ?? 0,
     statuses,
     lastAnswerMs: Math.max(...answers.map((answer) => answer.ms)),
