@@ -183,8 +183,7 @@ export async function buildGateway(
   })
   app.get('/healthz', { logLevel: 'warn' }, async () => ({ status: 'ok' }))
   // One line per request, at debug or, when slow, at info, as every service logs (the error handler has logged
-  // what the gateway refused itself); the proxy's own chatter
-  // ("fetching from remote server") stays below the routes' log level.
+  // what the gateway refused itself); the proxy's own chatter stays below the routes' log level.
   app.addHook('onResponse', (request, reply, done) => {
     if (request.routeOptions.url !== '/healthz') {
       const { method, url } = request

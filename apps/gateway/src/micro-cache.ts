@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http'
-import { PassThrough, Readable } from 'node:stream'
+import { Readable, Transform } from 'node:stream'
 
 /**
  * The cookies of a browser with a session: `session` (the access token), `refresh` (sent to /api/users only,
@@ -56,7 +56,7 @@ export interface Render {
 /**
  * A micro-cache for anonymous page views (decision 18): the home page and the other server-rendered pages are
  * the same for every visitor without a session, and rendering one costs the client far more than serving it
- * from memory. A page is kept for FRESH_MS; until STALE_MS it is still served while one request renders it
+ * from memory. A page is kept for `freshMs` (1 s); until `staleMs` (2 s) it is still served while one request renders it
  * again; requests for a page being rendered wait for that render instead of starting their own. A browser
  * with a session is never served from here (its own changes show at once), nor is any request but a plain
  * GET of a page, nor is any answer kept that sets a cookie, is not a 200 HTML page, or is large.
@@ -126,10 +126,13 @@ export class MicroCache {
       // The answer streams to the visitor as it comes; a copy is kept and stored once it is whole.
       const chunks: Buffer[] = []
       let bytes = 0
-      const copy = new PassThrough()
-      copy.on('data', (chunk: Buffer) => {
-        bytes += chunk.length
-        if (bytes <= this.#maxBodyBytes) chunks.push(chunk)
+      // A Transform, not a 'data' listener: the copy must not start flowing before Fastify pipes it on.
+      const copy = new Transform({
+        transform: (chunk: Buffer, _encoding, next) => {
+          bytes += chunk.length
+          if (bytes <= this.#maxBodyBytes) chunks.push(chunk)
+          next(null, chunk)
+        },
       })
       copy.once('end', () => {
         store(Buffer.concat(chunks))

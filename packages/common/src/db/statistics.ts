@@ -27,7 +27,7 @@ export function statisticsRefresher<DB>(options: StatisticsRefresherOptions<DB>)
       const { rows } = await sql<{ relname: string }>`
         select relname from pg_stat_user_tables
         where schemaname = current_schema() and relname in (${sql.join(tables)})
-          and n_mod_since_analyze > greatest(500, 0.1 * greatest(n_live_tup, 0))`.execute(db)
+          and n_mod_since_analyze > greatest(500, 0.1 * n_live_tup)`.execute(db)
       for (const { relname } of rows) await sql`analyze ${sql.id(relname)}`.execute(db)
     },
   })
