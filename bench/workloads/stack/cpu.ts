@@ -49,6 +49,8 @@ export async function cpuSnapshot(stackRoot: number): Promise<CpuSnapshot> {
 function partOf(command: string): string {
   const part = /(?:services|apps)\/([a-z-]+)\//.exec(command)?.[1]
   if (part) return part
+  // nginx names its processes `nginx: master process …` and `nginx: worker process`.
+  if (command.startsWith('nginx')) return 'gateway'
   if (command.includes('start.mjs')) return 'launcher'
   if (/\bnpm\b/.test(command)) return 'npm'
   return command.split(' ')[0] ?? 'other'

@@ -63,9 +63,19 @@ async function sendRaw(request: string): Promise<Answer> {
   const socket = connect(Number(new URL(stack.url).port), '127.0.0.1')
   await once(socket, 'connect')
   let answer = ''
-  socket.on('data', (chunk: Buffer) => (answer += chunk.toString()))
+  // Until the whole answer is in: the gateway may keep the connection open for another request (nginx does).
+  const whole = new Promise<void>((resolve) => {
+    socket.on('data', (chunk: Buffer) => {
+      answer += chunk.toString()
+      const [head, body] = answer.split('\r\n\r\n')
+      const length = /content-length: (\d+)/i.exec(head ?? '')?.[1]
+      if (length !== undefined && body !== undefined && Buffer.byteLength(body) >= Number(length)) resolve()
+    })
+    socket.on('close', () => resolve())
+  })
   socket.write(request)
-  await once(socket, 'close')
+  await whole
+  socket.destroy()
   const [head = '', body = ''] = answer.split('\r\n\r\n')
   return {
     status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]),

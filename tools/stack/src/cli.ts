@@ -39,6 +39,15 @@ function replicas(): number {
   return Number(value)
 }
 
+/** GATEWAY: `nginx` or `node`; unset, nginx when it is installed (see StackOptions.gateway). */
+function gateway(): 'nginx' | 'node' | undefined {
+  const value = env.GATEWAY
+  if (value === undefined || value === '') return undefined
+  if (value !== 'nginx' && value !== 'node')
+    throw new SetupError(`GATEWAY must be nginx or node, not "${value}"`)
+  return value
+}
+
 const aborting = new AbortController()
 let infrastructure: Infrastructure | undefined
 let stack: Stack | undefined
@@ -88,6 +97,7 @@ try {
     redisUrl: infrastructure.redisUrl,
     ports: { gateway: port },
     replicas: replicas(),
+    gateway: gateway(),
     namespace: namespace(),
     databaseName: (service) => services[service].database!.replace(/^ticketing_/, `${namespace()}_`),
     signal: aborting.signal,

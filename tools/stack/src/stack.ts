@@ -1,8 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { readFile, readlink } from 'node:fs/promises'
+import { mkdtemp, readFile, readlink, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { loadJwtKeys, serviceNames, services, webParts, type ServiceName } from '@ticketing/common'
+import { readConfig as readGatewayConfig } from '@ticketing/gateway/config'
+import { findNginx, prepareNginx } from '@ticketing/gateway/nginx'
 import { buildClient, buildTypeScript, nextBin } from './build.js'
 import { ManagedProcess } from './managed-process.js'
 import type { StackOutput } from './output.js'
@@ -73,6 +76,12 @@ export interface StackOptions {
   env?: Record<string, string | undefined>
   /** Variables for one part only, over `env` (the fault suite skews one service's clock, say). */
   partEnv?: Partial<Record<Part, Record<string, string | undefined>>>
+  /**
+   * Which gateway to run (GATEWAY): `nginx`, the proxy the Kubernetes ingress runs, configured by
+   * apps/gateway/src/nginx.ts (decision 20), or `node`, apps/gateway's Fastify proxy. Default: nginx when it is
+   * installed and TRUST_PROXY is not set (which only the Node gateway reads), else node.
+   */
+  gateway?: 'nginx' | 'node'
   /** Start a process that died again. On for npm start; tests that kill one turn it off or wait for it. */
   restart?: boolean
   /** Aborts a start in progress (Ctrl-C while building, say); what was started is stopped. */
@@ -82,6 +91,8 @@ export interface StackOptions {
 export interface Stack {
   /** The gateway: the site and its API. */
   url: string
+  /** Which gateway runs (StackOptions.gateway). */
+  gateway: 'nginx' | 'node'
   ports: Record<Part, number>
   /** Where each instance of each service serves its metrics (METRICS_PORT), in the order of `instances`. */
   metricsPorts: Record<ServiceName, number[]>
@@ -190,6 +201,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ? [path.join(root, workspace, 'dist/main.js')]
       : ['--conditions=@ticketing/source', '--import', 'tsx', path.join(root, workspace, 'src/main.ts')]
 
+  const gateway = options.gateway ?? (findNginx() && !shared.TRUST_PROXY ? 'nginx' : 'node')
+  if (gateway === 'nginx' && !findNginx()) {
+    throw new SetupError('GATEWAY=nginx, but nginx is not installed (Debian: apt-get install nginx-light)')
+  }
+  output.notice(
+    gateway === 'nginx'
+      ? 'gateway: nginx'
+      : `gateway: the Node proxy (${findNginx() ? 'GATEWAY=node or TRUST_PROXY' : 'install nginx-light for nginx, as the ingress runs'})`,
+  )
+  let nginxDir: string | undefined
   const processes = new Map<Part, ManagedProcess>()
   const instances = new Map<ServiceName, ManagedProcess[]>()
   const everyProcess = () => [
@@ -198,13 +219,20 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       .map(([, child]) => child),
     ...[...instances.values()].flat(),
   ]
-  const launch = (part: Part, args: string[], cwd: string, partEnv: NodeJS.ProcessEnv, instance = 0) => {
+  const launch = (
+    part: Part,
+    args: string[],
+    cwd: string,
+    partEnv: NodeJS.ProcessEnv,
+    instance = 0,
+    command = process.execPath,
+  ) => {
     const env = { ...partEnv, ...options.partEnv?.[part] }
     const recordPids = () => writePids(dataDir, namespace, everyProcess())
     const child = new ManagedProcess(
       {
         name: instanceName(part, instance),
-        command: process.execPath,
+        command,
         args,
         cwd,
         env,
@@ -229,6 +257,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ]
     for (const group of order) await Promise.all(group.map((child) => child.stop()))
     writePids(dataDir, namespace, [])
+    if (nginxDir) await rm(nginxDir, { recursive: true, force: true })
   }
 
   const waitUntilReady = (part: Part, timeoutMs = READY_TIMEOUT_MS) =>
@@ -329,7 +358,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         },
       )
     }
-    launch('gateway', node('apps/gateway'), path.join(root, 'apps/gateway'), {
+    const gatewayEnv = {
       ...shared,
       HOST: options.env?.HOST ?? '0.0.0.0',
       PORT: String(ports.gateway),
@@ -341,7 +370,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         ]),
       ),
       CLIENT_URL: `http://127.0.0.1:${ports.client}`,
-    })
+      ...options.partEnv?.gateway,
+    }
+    const gatewayCwd = path.join(root, 'apps/gateway')
+    if (gateway === 'nginx') {
+      nginxDir = await mkdtemp(path.join(tmpdir(), `${namespace}-gateway-`))
+      const { command, args } = await prepareNginx(readGatewayConfig(gatewayEnv), {
+        runtimeDir: nginxDir,
+        host: gatewayEnv.HOST,
+      })
+      launch('gateway', args, gatewayCwd, gatewayEnv, 0, command)
+    } else {
+      launch('gateway', node('apps/gateway'), gatewayCwd, gatewayEnv)
+    }
     await Promise.all(
       ['gateway' as const, ...(withClient ? (['client'] as const) : [])].map((part) => waitUntilReady(part)),
     )
@@ -352,6 +393,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   return {
     url: gatewayUrl,
+    gateway,
     ports,
     metricsPorts,
     processes,
