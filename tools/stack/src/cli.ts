@@ -64,8 +64,16 @@ function stop(exitCode: number): Promise<void> {
   return stopping
 }
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+/**
+ * Ctrl-C reaches this process twice: from the terminal (it shares `npm start`'s process group) and from npm,
+ * which passes it on. One press is one signal: a second within this long is the same press.
+ */
+const SAME_PRESS_MS = 1_000
+let firstSignalAt = 0
+
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(signal, () => {
+    if (stopping && Date.now() - firstSignalAt < SAME_PRESS_MS) return
     if (stopping) {
       output.notice('stopping at once', 'warn')
       const every = new Set([
@@ -75,6 +83,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       for (const child of every) child.signal('SIGKILL')
       process.exit(130)
     }
+    firstSignalAt = Date.now()
     output.notice('stopping (Ctrl-C again to stop at once)')
     void stop(0)
   })

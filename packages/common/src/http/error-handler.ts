@@ -92,8 +92,10 @@ function render(error: unknown): Rendered {
 /** The one place where a failure becomes HTTP: `{ errors: [{ message, field? }] }`, internals never shown. */
 export function errorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply) {
   const { status, code, items } = render(error)
+  // A refusal is the API doing its job (a sold ticket, a wrong password), thousands a second in an on-sale
+  // rush: at debug, like every request. A rate limit reached is worth an operator's eye.
   if (status >= 500) request.log.error({ err: error, code }, 'request failed')
-  else request.log.info({ code, status }, 'request refused')
+  else request.log[status === 429 ? 'info' : 'debug']({ code, status }, 'request refused')
   if (error instanceof AppError) void reply.headers(error.headers)
   return reply.status(status).send({ errors: items })
 }

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
-import { buildService, NotFoundError, SLOW_REQUEST_MS } from '../../src/index.js'
+import { AppError, buildService, NotFoundError, SLOW_REQUEST_MS } from '../../src/index.js'
 
 /** A service whose log lines are collected, at the given level. */
 function loggedService(level: string) {
@@ -20,6 +20,9 @@ function loggedService(level: string) {
     await new Promise((resolve) => setTimeout(resolve, SLOW_REQUEST_MS + 20))
     return { ok: true }
   })
+  app.get('/limited', async () => {
+    throw new AppError('RATE_LIMITED')
+  })
   app.get('/broken', async () => {
     throw new Error('a bug')
   })
@@ -29,18 +32,20 @@ function loggedService(level: string) {
 }
 
 describe('request logs', () => {
-  it('at info, a line for each refused, failed or slow request and none for those that went well', async () => {
+  it('at info, a line for each failed, rate-limited or slow request, none for the rest', async () => {
     const { app, done, others } = loggedService('info')
-    for (const url of ['/fine', '/missing', '/fine', '/broken', '/slow']) await app.inject({ url })
+    for (const url of ['/fine', '/missing', '/fine', '/limited', '/broken', '/slow'])
+      await app.inject({ url })
     expect(done()).toEqual(['/slow'])
     expect(others()).toEqual(['request refused', 'request failed'])
     await app.close()
   })
 
-  it('at debug, a line for every request', async () => {
-    const { app, done } = loggedService('debug')
+  it('at debug, a line for every request, and one for every refusal', async () => {
+    const { app, done, others } = loggedService('debug')
     for (const url of ['/fine', '/missing', '/fine']) await app.inject({ url })
     expect(done()).toEqual(['/fine', '/missing', '/fine'])
+    expect(others()).toEqual(['request refused'])
     await app.close()
   })
 })
