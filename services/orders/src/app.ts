@@ -10,6 +10,7 @@ import type { Redis } from 'ioredis'
 import type { Config } from './config.js'
 import type { Database } from './db/schema.js'
 import { orderRoutes } from './orders/order.routes.js'
+import { ReservationGate } from './orders/reservation-gate.js'
 
 export interface AppDependencies extends ServiceDependencies<Database> {
   config: Config
@@ -29,7 +30,13 @@ export async function buildApp(deps: AppDependencies): Promise<ServiceInstance> 
   })
   await app.register(orderRoutes, {
     prefix: '/api/orders',
-    ctx: { db: deps.db, config: deps.config, limits, metrics: app.metrics },
+    ctx: {
+      db: deps.db,
+      config: deps.config,
+      limits,
+      metrics: app.metrics,
+      reservations: new ReservationGate(),
+    },
   })
   return app
 }

@@ -63,6 +63,23 @@ const PURGE_PROCESSED_EVERY_MS = 3_600_000
  */
 const RETRY_LATER_BUDGET_FACTOR = 40
 
+/**
+ * Events applied in one transaction at most (a batch), and batches of one service's listeners open at once.
+ * An event never waits for a batch to fill: it starts one at once when fewer than MAX_OPEN_BATCHES are open,
+ * so a quiet service applies each event alone, as before; under load the events that arrived meanwhile share
+ * the next commit.
+ */
+const MAX_BATCH = 32
+const MAX_OPEN_BATCHES = 2
+
+/** An event waiting for its batch: applied and committed, it learns whether it was new (not a duplicate). */
+interface QueuedEvent<DB> {
+  event: CloudEvent
+  handler: EventHandler<EventType, DB>
+  done: (applied: boolean) => void
+  failed: (error: unknown) => void
+}
+
 /** How long one pull waits for messages; the heartbeats that reveal a lost consumer come at half of it. */
 const PULL_EXPIRES_MS = 5_000
 
@@ -91,6 +108,9 @@ export class EventListeners<DB extends EventTables> {
   readonly #consuming = new Set<StreamKey>()
   /** Per entity, the last handling queued: the next message of that entity waits for it. */
   readonly #entityQueues = new Map<string, Promise<void>>()
+  /** Events handed to #apply, waiting for a batch. */
+  readonly #queued: QueuedEvent<DB>[] = []
+  #openBatches = 0
   #stopped = false
   #purging: PeriodicJob | undefined
   #metrics: ServiceMetrics | undefined
@@ -98,7 +118,7 @@ export class EventListeners<DB extends EventTables> {
   constructor(options: EventListenersOptions<DB>) {
     this.#options = options
     this.#logger = options.logger ?? silentLogger
-    this.#concurrency = options.concurrency ?? 16
+    this.#concurrency = options.concurrency ?? 64
     this.#retryBudget = options.retryBudget ?? 10
     this.#metrics = options.metrics
   }
@@ -340,29 +360,88 @@ export class EventListeners<DB extends EventTables> {
 
   /**
    * Runs the handler for an event once: in one transaction with its processed_events row, or, for a service
-   * without a database, as it is. False when it had already been applied.
+   * without a database, as it is. False when it had already been applied. The transaction may be shared with
+   * other events (#runBatch); it has committed when this resolves, so the caller may ack.
    */
-  async #apply(consumer: string, event: CloudEvent, handler: EventHandler<EventType, DB>): Promise<boolean> {
-    const { db } = this.#options
-    if (!db) {
+  async #apply(_consumer: string, event: CloudEvent, handler: EventHandler<EventType, DB>): Promise<boolean> {
+    if (!this.#options.db) {
       await handler(event, undefined as never, this.#logger)
       crashAt('listener.before-commit') // no transaction: the handler's effects stay
       return true
     }
-    return inTransaction(db, async (trx) => {
-      const inserted = await (trx as unknown as Transaction<EventTables>)
-        .insertInto('processed_events')
-        // Keyed by the handler, not the consumer: a consumer's name may change (one per type became one per
-        // stream) and a recreated consumer reads its stream's day again, but an event is applied once per handler.
-        .values({ consumer: handlerName(this.#options.bus.service, event.type), event_id: event.id })
-        .onConflict((conflict) => conflict.doNothing())
-        .returning('event_id')
-        .executeTakeFirst()
-      if (!inserted) return false // already applied: a redelivery or a republish
-      await handler(event, trx, this.#logger)
-      crashAt('listener.before-commit')
-      return true
+    return new Promise<boolean>((done, failed) => {
+      this.#queued.push({ event, handler, done, failed })
+      this.#startBatches()
     })
+  }
+
+  #startBatches(): void {
+    while (this.#queued.length > 0 && this.#openBatches < MAX_OPEN_BATCHES) {
+      const batch = this.#queued.splice(0, MAX_BATCH)
+      this.#openBatches++
+      void this.#runBatch(batch).finally(() => {
+        this.#openBatches--
+        this.#startBatches()
+      })
+    }
+  }
+
+  /**
+   * Applies a batch in one transaction: one commit for all, each event still recorded in processed_events, so
+   * each is applied once. The events are of different entities (#inOrder lets one of an entity in at a time).
+   * If any of them fails, or the commit does, nothing of the batch stays and each event is applied again alone,
+   * in a transaction of its own, where its own outcome (ack, duplicate, retry, dead letter) is decided as if
+   * there had never been a batch.
+   */
+  async #runBatch(batch: QueuedEvent<DB>[]): Promise<void> {
+    const db = this.#options.db!
+    if (batch.length > 1) {
+      try {
+        const applied = await inTransaction(
+          db,
+          async (trx) => {
+            const results: boolean[] = []
+            for (const { event, handler } of batch) results.push(await this.#applyIn(trx, event, handler))
+            crashAt('listener.before-commit')
+            return results
+          },
+          // A deadlock with another batch is settled by applying these one by one, not by trying all again.
+          { retries: 0 },
+        )
+        batch.forEach((queued, index) => queued.done(applied[index]!))
+        return
+      } catch (error) {
+        this.#logger.debug({ err: error, events: batch.length }, 'events: batch failed; applying one by one')
+      }
+    }
+    await Promise.all(
+      batch.map(({ event, handler, done, failed }) =>
+        inTransaction(db, async (trx) => {
+          const applied = await this.#applyIn(trx, event, handler)
+          crashAt('listener.before-commit')
+          return applied
+        }).then(done, failed),
+      ),
+    )
+  }
+
+  /** The event's processed_events row, then its handler, in `trx`; false when it had been applied already. */
+  async #applyIn(
+    trx: Transaction<DB>,
+    event: CloudEvent,
+    handler: EventHandler<EventType, DB>,
+  ): Promise<boolean> {
+    const inserted = await (trx as unknown as Transaction<EventTables>)
+      .insertInto('processed_events')
+      // Keyed by the handler, not the consumer: a consumer's name may change (one per type became one per
+      // stream) and a recreated consumer reads its stream's day again, but an event is applied once per handler.
+      .values({ consumer: handlerName(this.#options.bus.service, event.type), event_id: event.id })
+      .onConflict((conflict) => conflict.doNothing())
+      .returning('event_id')
+      .executeTakeFirst()
+    if (!inserted) return false // already applied: a redelivery or a republish
+    await handler(event, trx, this.#logger)
+    return true
   }
 
   /**

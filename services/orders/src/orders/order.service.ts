@@ -53,10 +53,25 @@ export async function createOrder(
     statusCode: 201,
   }
   // At an on-sale a crowd races for one ticket and all but one lose: a ticket another buyer holds is refused
-  // with one indexed read, before any transaction or lock. The unique index still decides every race; this
-  // only answers the already decided ones sooner. The buyer's own order goes on (an Idempotency-Key retry
-  // replays its answer).
-  if (await isHeldByAnother(ctx.db, ticketId, buyer.id)) throw new TicketAlreadyReservedError()
+  // with one indexed read, before any transaction or lock, and in this instance the crowd takes turns behind
+  // the first (ReservationGate), so those behind a winner are refused with no read at all. The unique index
+  // still decides every race; this only answers the already decided ones sooner. The buyer's own order goes
+  // on (an Idempotency-Key retry replays its answer).
+  const reserve = async () => {
+    if (await isHeldByAnother(ctx.db, ticketId, buyer.id)) throw new TicketAlreadyReservedError()
+    return placeOrder(ctx, buyer, ticketId, request)
+  }
+  return ctx.reservations
+    ? ctx.reservations.run(ticketId, buyer.id, reserve, () => new TicketAlreadyReservedError())
+    : reserve()
+}
+
+async function placeOrder(
+  ctx: OrdersContext,
+  buyer: CurrentUser,
+  ticketId: string,
+  request: { userId: string; key: string | undefined; fingerprint: string; statusCode: number },
+): Promise<Order> {
   try {
     return await withIdempotencyKey(ctx.db, request, async (trx) => {
       await lockBuyerReservations(trx, buyer.id)
