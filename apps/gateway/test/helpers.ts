@@ -54,3 +54,35 @@ export async function rawExchange(port: number, request: string | Buffer, until?
   socket.destroy()
   return answer
 }
+
+/** POSTs a JSON body over `agent` (kept alive), declared by its length or streamed in chunks; the whole answer. */
+export function postBody(
+  port: number,
+  agent: http.Agent,
+  path: string,
+  body: Buffer,
+  chunked: boolean,
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path,
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          ...(chunked ? { 'transfer-encoding': 'chunked' } : { 'content-length': body.length }),
+        },
+      },
+      (response) => {
+        let text = ''
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()))
+        response.on('end', () => resolve({ status: response.statusCode!, body: text }))
+      },
+    )
+    request.on('error', reject)
+    request.end(body)
+  })
+}

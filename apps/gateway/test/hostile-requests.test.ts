@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildGateway } from '../src/app.js'
 import { readConfig } from '../src/config.js'
 import { MAX_URL_LENGTH, requestTargetProblem } from '../src/request-target.js'
-import { echoServer, rawExchange } from './helpers.js'
+import { echoServer, postBody, rawExchange } from './helpers.js'
 
 describe('the request targets the gateway refuses', () => {
   it.each([
@@ -173,28 +173,7 @@ describe('the gateway facing a hostile client', () => {
   it('answers 413 for a streamed API body once it passes 1 MB, and the connection serves the next request', async () => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
     const send = (path: string, body: Buffer, chunked: boolean) =>
-      new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const request = http.request(
-          {
-            host: '127.0.0.1',
-            port: gatewayPort,
-            method: 'POST',
-            path,
-            agent,
-            headers: {
-              'content-type': 'application/json',
-              ...(chunked ? { 'transfer-encoding': 'chunked' } : { 'content-length': body.length }),
-            },
-          },
-          (response) => {
-            let text = ''
-            response.on('data', (chunk: Buffer) => (text += chunk.toString()))
-            response.on('end', () => resolve({ status: response.statusCode!, body: text }))
-          },
-        )
-        request.on('error', reject)
-        request.end(body)
-      })
+      postBody(gatewayPort, agent, path, body, chunked)
     const large = Buffer.from(JSON.stringify({ ticketId: 'x'.repeat(2 * BODY_LIMIT_BYTES) }))
     const refused = await send('/api/tickets', large, true)
     expect(refused).toEqual({

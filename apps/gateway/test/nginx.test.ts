@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readConfig, type Config } from '../src/config.js'
 import { findNginx, prepareNginx } from '../src/nginx.js'
 import { MAX_URL_LENGTH } from '../src/request-target.js'
-import { echoServer, rawExchange } from './helpers.js'
+import { echoServer, postBody, rawExchange } from './helpers.js'
 
 // CI installs nginx (.ci/run); a developer's machine without it runs the Node gateway, and these tests say why.
 const nginx = findNginx()
@@ -278,28 +278,7 @@ describe.skipIf(!nginx)('the nginx gateway', () => {
   it('answers 413 for a body over 1 MB, declared or streamed, sends nothing on, and serves the next request', async () => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
     const send = (body: Buffer, chunked: boolean) =>
-      new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const request = http.request(
-          {
-            host: '127.0.0.1',
-            port: gateway.port,
-            method: 'POST',
-            path: '/api/tickets',
-            agent,
-            headers: {
-              'content-type': 'application/json',
-              ...(chunked ? { 'transfer-encoding': 'chunked' } : { 'content-length': body.length }),
-            },
-          },
-          (response) => {
-            let text = ''
-            response.on('data', (chunk: Buffer) => (text += chunk.toString()))
-            response.on('end', () => resolve({ status: response.statusCode!, body: text }))
-          },
-        )
-        request.on('error', reject)
-        request.end(body)
-      })
+      postBody(gateway.port, agent, '/api/tickets', body, chunked)
     const before = reached()
     const large = Buffer.alloc(BODY_LIMIT_BYTES + 1, 'a')
     const tooLarge = { status: 413, body: '{"errors":[{"message":"The request body is larger than 1 MB"}]}' }
