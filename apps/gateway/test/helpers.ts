@@ -86,3 +86,13 @@ export function postBody(
     request.end(body)
   })
 }
+
+/** API requests no service serves, which either gateway answers itself with a JSON 404. */
+export const UNKNOWN_API_ROUTES: [method: string, url: string][] = [
+  ['GET', '/api/nowhere'],
+  ['GET', '/api'],
+  ['DELETE', '/api/'],
+  ['POST', '/api/usersx/signin'],
+  ['GET', '/api//tickets'],
+  ['GET', '/api/metrics'],
+]

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildGateway } from '../src/app.js'
 import { readConfig } from '../src/config.js'
 import { MAX_URL_LENGTH, requestTargetProblem } from '../src/request-target.js'
-import { echoServer, postBody, rawExchange } from './helpers.js'
+import { echoServer, postBody, rawExchange, UNKNOWN_API_ROUTES } from './helpers.js'
 
 describe('the request targets the gateway refuses', () => {
   it.each([
@@ -88,21 +88,17 @@ describe('the gateway facing a hostile client', () => {
 
   const reached = () => upstreams.reduce((count, upstream) => count + upstream.seen.length, 0)
 
-  it.each([
-    ['GET', '/api/nowhere'],
-    ['GET', '/api'],
-    ['DELETE', '/api/'],
-    ['POST', '/api/usersx/signin'],
-    ['GET', '/api//tickets'],
-    ['GET', '/api/metrics'],
-  ])('answers %s %s, which no service serves, with a JSON 404', async (method, url) => {
-    const before = reached()
-    const response = await gateway.inject({ method: method as 'GET', url })
-    expect(response.statusCode).toBe(404)
-    expect(response.headers['content-type']).toMatch(/^application\/json/)
-    expect(response.json()).toEqual({ errors: [{ message: 'Route not found' }] })
-    expect(reached()).toBe(before)
-  })
+  it.each(UNKNOWN_API_ROUTES)(
+    'answers %s %s, which no service serves, with a JSON 404',
+    async (method, url) => {
+      const before = reached()
+      const response = await gateway.inject({ method: method as 'GET', url })
+      expect(response.statusCode).toBe(404)
+      expect(response.headers['content-type']).toMatch(/^application\/json/)
+      expect(response.json()).toEqual({ errors: [{ message: 'Route not found' }] })
+      expect(reached()).toBe(before)
+    },
+  )
 
   it('answers a method no route takes, anywhere, with a JSON 404', async () => {
     const response = await gateway.inject({ method: 'PROPFIND', url: '/tickets' })
