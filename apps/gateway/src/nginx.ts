@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { chown, mkdir, rm, writeFile } from 'node:fs/promises'
+import { chown, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { BODY_LIMIT_BYTES, errorRegistry, type ErrorCode } from '@ticketing/common'
 import { routesOf, type Config } from './config.js'
@@ -237,9 +237,9 @@ export function nginxConfig(config: Config, options: NginxOptions): string {
 }
 
 /** nginx from the system's packages (Debian: nginx-light), or undefined when it is not installed. */
-export function findNginx(env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function findNginx(): string | undefined {
   const directories = [
-    ...(env.PATH ?? '').split(':').filter(Boolean),
+    ...(process.env.PATH ?? '').split(':').filter(Boolean),
     '/usr/sbin',
     '/usr/bin',
     '/usr/local/sbin',
@@ -248,18 +248,16 @@ export function findNginx(env: NodeJS.ProcessEnv = process.env): string | undefi
 }
 
 /**
- * Writes the configuration into `runtimeDir` (made if missing, its cache emptied) and says how to run nginx on
- * it in the foreground. As root, nginx's workers run as `nobody`, who is given the folder.
+ * Writes the configuration into `runtimeDir` and says how to run nginx on it in the foreground. As root, nginx's
+ * workers run as `nobody`, who is given the folder.
  */
 export async function prepareNginx(
   config: Config,
   options: Omit<NginxOptions, 'user'>,
-): Promise<{ command: string; args: string[]; configFile: string }> {
+): Promise<{ command: string; args: string[] }> {
   const command = findNginx()
   if (!command) throw new Error('nginx is not installed (Debian: apt-get install nginx-light)')
   const dir = options.runtimeDir
-  await rm(path.join(dir, 'pages'), { recursive: true, force: true })
-  await mkdir(dir, { recursive: true })
   const root = process.getuid?.() === 0
   const configFile = path.join(dir, 'nginx.conf')
   await writeFile(configFile, nginxConfig(config, { ...options, ...(root && { user: 'nobody nogroup' }) }))
@@ -268,5 +266,5 @@ export async function prepareNginx(
     const nogroup = Number(execFileSync('id', ['-g', 'nobody']).toString())
     await chown(dir, nobody, nogroup)
   }
-  return { command, args: ['-p', dir, '-c', configFile, '-e', 'stderr'], configFile }
+  return { command, args: ['-p', dir, '-c', configFile, '-e', 'stderr'] }
 }

@@ -90,6 +90,7 @@ export async function findOrStartInfrastructure(options: InfrastructureOptions):
     const postgresUrl = await findOrStartPostgres(env, ports, options, started)
     const { natsUrl, natsUsers } = await findOrStartNats(ports.nats, env, options, started)
     const redisUrl = await findOrStartSystemServer(redis(ports.redis), env, options, started)
+    await installNginxIfMissing(options.output)
     return { postgresUrl, natsUrl, ...(natsUsers && { natsUsers }), redisUrl, stop }
   } catch (error) {
     await stop()
@@ -183,32 +184,49 @@ async function findOrStartPostgres(
   return url
 }
 
+/** A system binary on PATH or in the usual folders, or undefined. */
+function findBinary(binary: string): string | undefined {
+  const directories = [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/usr/bin', '/usr/local/bin']
+  return directories
+    .filter(Boolean)
+    .map((directory) => path.join(directory, binary))
+    .find((candidate) => existsSync(candidate))
+}
+
+/** Whether packages may be installed from Debian's archive: as root, with apt-get. */
+const mayInstall = () => isRoot() && existsSync('/usr/bin/apt-get')
+
+async function aptInstall(debianPackage: string, output: StackOutput): Promise<void> {
+  output.notice(`installing ${debianPackage} from Debian's packages`)
+  const aptEnv = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
+  await run('apt-get', ['update', '-qq'], { env: aptEnv })
+  await run('apt-get', ['install', '-y', '-qq', debianPackage], { env: aptEnv })
+}
+
 /** A system binary, installed from Debian's packages when missing and we may (root with apt-get). */
 async function systemBinary(server: SystemServer, output: StackOutput): Promise<string> {
   const { binary, debianPackage } = server
-  for (const directory of [
-    ...(process.env.PATH ?? '').split(':'),
-    '/usr/sbin',
-    '/usr/bin',
-    '/usr/local/bin',
-  ]) {
-    const candidate = path.join(directory, binary)
-    if (directory && existsSync(candidate)) return candidate
-  }
-  if (!isRoot() || !existsSync('/usr/bin/apt-get')) {
+  const found = findBinary(binary)
+  if (found) return found
+  if (!mayInstall()) {
     throw new SetupError(
       `${binary} is not installed. Install it (Debian/Ubuntu: sudo apt-get install ${debianPackage}) ` +
         `or point the stack at a running server with ${server.variable}.`,
     )
   }
-  output.notice(`installing ${debianPackage} from Debian's packages`)
-  const aptEnv = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
-  await run('apt-get', ['update', '-qq'], { env: aptEnv })
-  await run('apt-get', ['install', '-y', '-qq', debianPackage], { env: aptEnv })
-  for (const candidate of [`/usr/sbin/${binary}`, `/usr/bin/${binary}`]) {
-    if (existsSync(candidate)) return candidate
-  }
-  throw new SetupError(`${debianPackage} was installed but ${binary} was not found`)
+  await aptInstall(debianPackage, output)
+  const installed = findBinary(binary)
+  if (!installed) throw new SetupError(`${debianPackage} was installed but ${binary} was not found`)
+  return installed
+}
+
+/**
+ * nginx, the gateway `npm start` and the tests run (decision 20), installed like NATS and Redis when missing and
+ * we may. Without it the Node gateway runs instead, so a machine where it cannot be installed still starts.
+ */
+async function installNginxIfMissing(output: StackOutput): Promise<void> {
+  if (findBinary('nginx') || !mayInstall()) return
+  await aptInstall('nginx-light', output)
 }
 
 /** How to find, or else start, one of the servers that come from the system's packages. */

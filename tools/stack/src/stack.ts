@@ -209,14 +209,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ? [path.join(root, workspace, 'dist/main.js')]
       : ['--conditions=@ticketing/source', '--import', 'tsx', path.join(root, workspace, 'src/main.ts')]
 
-  const gateway = options.gateway ?? (findNginx() && !shared.TRUST_PROXY ? 'nginx' : 'node')
-  if (gateway === 'nginx' && !findNginx()) {
+  const nginxInstalled = findNginx() !== undefined
+  const gateway = options.gateway ?? (nginxInstalled && !shared.TRUST_PROXY ? 'nginx' : 'node')
+  if (gateway === 'nginx' && !nginxInstalled) {
     throw new SetupError('GATEWAY=nginx, but nginx is not installed (Debian: apt-get install nginx-light)')
   }
   output.notice(
     gateway === 'nginx'
       ? 'gateway: nginx'
-      : `gateway: the Node proxy (${findNginx() ? 'GATEWAY=node or TRUST_PROXY' : 'install nginx-light for nginx, as the ingress runs'})`,
+      : `gateway: the Node proxy (${nginxInstalled ? 'GATEWAY=node or TRUST_PROXY' : 'install nginx-light for nginx, as the ingress runs'})`,
   )
   let nginxDir: string | undefined
   const processes = new Map<Part, ManagedProcess>()

@@ -328,7 +328,7 @@ export class EventListeners<DB extends EventTables> {
     handler: EventHandler<EventType, DB>,
   ): Promise<void> {
     try {
-      const applied = await this.#apply(consumer, event, handler)
+      const applied = await this.#apply(event, handler)
       crashAt('listener.after-commit')
       message.ack()
       this.#count(consumer, event.type, applied ? 'ack' : 'duplicate')
@@ -363,7 +363,7 @@ export class EventListeners<DB extends EventTables> {
    * without a database, as it is. False when it had already been applied. The transaction may be shared with
    * other events (#runBatch); it has committed when this resolves, so the caller may ack.
    */
-  async #apply(_consumer: string, event: CloudEvent, handler: EventHandler<EventType, DB>): Promise<boolean> {
+  async #apply(event: CloudEvent, handler: EventHandler<EventType, DB>): Promise<boolean> {
     if (!this.#options.db) {
       await handler(event, undefined as never, this.#logger)
       crashAt('listener.before-commit') // no transaction: the handler's effects stay
@@ -395,19 +395,21 @@ export class EventListeners<DB extends EventTables> {
    */
   async #runBatch(batch: QueuedEvent<DB>[]): Promise<void> {
     const db = this.#options.db!
+    const commit = (events: QueuedEvent<DB>[], retries?: number) =>
+      inTransaction(
+        db,
+        async (trx) => {
+          const applied: boolean[] = []
+          for (const { event, handler } of events) applied.push(await this.#applyIn(trx, event, handler))
+          crashAt('listener.before-commit')
+          return applied
+        },
+        { retries },
+      )
     if (batch.length > 1) {
       try {
-        const applied = await inTransaction(
-          db,
-          async (trx) => {
-            const results: boolean[] = []
-            for (const { event, handler } of batch) results.push(await this.#applyIn(trx, event, handler))
-            crashAt('listener.before-commit')
-            return results
-          },
-          // A deadlock with another batch is settled by applying these one by one, not by trying all again.
-          { retries: 0 },
-        )
+        // A deadlock with another batch is settled by applying these one by one, not by trying all again.
+        const applied = await commit(batch, 0)
         batch.forEach((queued, index) => queued.done(applied[index]!))
         return
       } catch (error) {
@@ -415,13 +417,7 @@ export class EventListeners<DB extends EventTables> {
       }
     }
     await Promise.all(
-      batch.map(({ event, handler, done, failed }) =>
-        inTransaction(db, async (trx) => {
-          const applied = await this.#applyIn(trx, event, handler)
-          crashAt('listener.before-commit')
-          return applied
-        }).then(done, failed),
-      ),
+      batch.map((queued) => commit([queued]).then(([applied]) => queued.done(applied!), queued.failed)),
     )
   }
 
