@@ -86,9 +86,12 @@ export {
 export { RevocationList } from './auth/revocation-list.js'
 export {
   newestFirst,
+  orderedPage,
   pageQuery,
   pageRequest,
   sendPage,
+  type CursorKind,
+  type KeyedCursor,
   type Page,
   type PageCursor,
   type PagedRow,

@@ -38,14 +38,19 @@ export function toMajorUnits(minor: number, currency: string): number {
  * The decimals rule: at most as many as the currency has. Checked by hand because JSON Schema's multipleOf
  * cannot state it exactly for binary floats.
  */
-export function priceDecimalsError(price: number, currency: string, field = 'price'): ErrorItem | undefined {
+export function priceDecimalsError(
+  price: number,
+  currency: string,
+  field = 'price',
+  subject = 'Price',
+): ErrorItem | undefined {
   const exponent = currencyExponent(currency)
   const minor = price * 10 ** exponent
   if (Math.abs(minor - Math.round(minor)) <= 1e-6) return undefined
   const message =
     exponent === 0
-      ? `Price must be a whole number of ${currency}`
-      : `Price must have at most ${exponent} decimals`
+      ? `${subject} must be a whole number of ${currency}`
+      : `${subject} must have at most ${exponent} decimals`
   return { field, message }
 }
 

@@ -9,7 +9,7 @@ import Type from 'typebox'
 export const services = {
   // auth also serves /api/docs, the viewer of every service's OpenAPI document (decision 0014).
   auth: { port: 4001, routes: ['/api/users', '/api/docs'], database: 'ticketing_auth' },
-  tickets: { port: 4002, routes: ['/api/tickets'], database: 'ticketing_tickets' },
+  tickets: { port: 4002, routes: ['/api/tickets', '/api/events'], database: 'ticketing_tickets' },
   orders: { port: 4003, routes: ['/api/orders'], database: 'ticketing_orders' },
   // No HTTP API and no database: its timers live in Redis. It listens for its health routes only.
   expiration: { port: 4004, routes: [], database: null },

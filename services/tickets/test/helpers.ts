@@ -78,7 +78,7 @@ export async function startTickets(env: Record<string, string> = {}) {
     consumerInfo,
 
     /** A signed-in user: their id and session cookie, as auth would have issued it. */
-    user: (): Promise<User> => sessions.user(),
+    user: (role?: 'user' | 'admin'): Promise<User> => sessions.user(role),
 
     /** Lists a ticket through the API. */
     async createTicket(seller: User, input: { title?: string; price?: number } = {}): Promise<Ticket> {

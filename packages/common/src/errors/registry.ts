@@ -42,6 +42,7 @@ export const errorRegistry = {
   NOT_YOURS: { status: 401, message: 'This belongs to someone else' },
   TICKET_RESERVED: { status: 400, message: 'Cannot edit a reserved ticket' },
   TICKET_SOLD: { status: 400, message: 'Cannot edit a sold ticket' },
+  EVENT_CANCELLED: { status: 400, message: 'A cancelled event cannot be changed' },
   TICKET_ALREADY_RESERVED: { status: 400, message: 'This ticket is already reserved' },
   ORDER_COMPLETE: { status: 400, message: 'A completed order cannot be cancelled' },
   IDEMPOTENCY_KEY_REUSED: { status: 400, message: 'This Idempotency-Key was used for a different request' },

@@ -21,6 +21,41 @@ const TicketState = Type.Object({
   currency: Currency,
   userId: Id,
   orderId: Type.Optional(Id),
+  /** Absent in events written before the catalogue: read as `available` without an order, else `reserved`. */
+  status: Type.Optional(
+    Type.Union([
+      Type.Literal('available'),
+      Type.Literal('reserved'),
+      Type.Literal('sold'),
+      Type.Literal('withdrawn'),
+    ]),
+  ),
+  eventId: Type.Optional(Id),
+})
+
+export const PriceCapSchema = Type.Object({
+  kind: Type.Union([Type.Literal('none'), Type.Literal('face'), Type.Literal('face_plus')]),
+  /** With `face_plus`: how far above the face value a price may go. */
+  percent: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+})
+export type PriceCap = Static<typeof PriceCapSchema>
+
+export const EventStatusSchema = Type.Union([
+  Type.Literal('scheduled'),
+  Type.Literal('postponed'),
+  Type.Literal('cancelled'),
+])
+
+/** What other services keep of an event of the catalogue: enough to refuse a sale it no longer allows. */
+const EventState = Type.Object({
+  id: Id,
+  version: Version,
+  name: Type.String(),
+  venue: Type.String(),
+  city: Type.String(),
+  startsAt: Timestamp,
+  status: EventStatusSchema,
+  priceCap: PriceCapSchema,
 })
 
 export const eventSchemas = {
@@ -32,6 +67,10 @@ export const eventSchemas = {
   'user.banned': UserBanChange,
   'user.unbanned': UserBanChange,
   'session.revoked': Type.Object({ userId: Id, sessionId: Type.Optional(Id), at: Timestamp }),
+
+  'event.created': EventState,
+  'event.updated': EventState,
+  'event.cancelled': EventState,
 
   'ticket.created': TicketState,
   'ticket.updated': TicketState,
@@ -55,6 +94,7 @@ export const eventSchemas = {
       Type.Literal('expired'),
       Type.Literal('ticket_changed'),
       Type.Literal('payment_refused'),
+      Type.Literal('event_cancelled'),
     ]),
   }),
   'order.completed': Type.Object({ id: Id, version: Version, ticket: Type.Object({ id: Id }) }),
@@ -84,7 +124,7 @@ export const eventTypes = Object.keys(eventSchemas) as EventType[]
  */
 export const streams = {
   AUTH: { publisher: 'auth', entities: ['user', 'session'] },
-  TICKETS: { publisher: 'tickets', entities: ['ticket'] },
+  TICKETS: { publisher: 'tickets', entities: ['ticket', 'event'] },
   ORDERS: { publisher: 'orders', entities: ['order'] },
   EXPIRATION: { publisher: 'expiration', entities: ['expiration'] },
   PAYMENTS: { publisher: 'payments', entities: ['payment'] },

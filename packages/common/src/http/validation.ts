@@ -164,8 +164,20 @@ export function validationItems(errors: readonly ErrorObject[], part: string): E
     const missing = error.keyword === 'required' ? String(error.params.missingProperty) : undefined
     const field = missing === undefined ? path : path ? `${path}.${missing}` : missing
     if (byField.has(field)) continue
-    const custom = (error.parentSchema as { errorMessage?: unknown } | undefined)?.errorMessage
-    const subject = field ? label(field) : part === 'body' ? 'The request body' : `The ${part}`
+    const parent = error.parentSchema as
+      | { errorMessage?: unknown; title?: unknown; properties?: Record<string, { title?: unknown }> }
+      | undefined
+    const custom = parent?.errorMessage
+    // A schema's `title` names the field as people know it (`q` is "Search text").
+    const title = missing === undefined ? parent?.title : parent?.properties?.[missing]?.title
+    const subject =
+      typeof title === 'string'
+        ? title
+        : field
+          ? label(field)
+          : part === 'body'
+            ? 'The request body'
+            : `The ${part}`
     const message =
       typeof custom === 'string' && error.keyword !== 'required' ? custom : describe(error, subject)
     byField.set(field, field ? { message, field } : { message })

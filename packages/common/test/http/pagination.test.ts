@@ -30,7 +30,25 @@ describe('a page cursor', () => {
     }
     expect(thrown).toBeInstanceOf(ValidationError)
     expect((thrown as ValidationError).items).toEqual([
-      { field: 'cursor', message: 'Cursor is not one this list gave out' },
+      { field: 'cursor', message: 'This page link is not valid any more: start again from the first page' },
     ])
+  })
+})
+
+describe('a page cursor of a list sorted on an integer (prices)', () => {
+  it('reads back the position it names', () => {
+    expect(pageRequest({ limit: 10, cursor: cursorOf([1999, ID]) }, 'integer')).toEqual({
+      size: 10,
+      after: { key: 1999, id: ID },
+    })
+  })
+
+  it.each([
+    ['a date', cursorOf(['2026-11-24T09:00:00.000Z', ID])],
+    ['a fraction', cursorOf([19.5, ID])],
+    ['an unsafe integer', cursorOf([2 ** 60, ID])],
+    ['a numeric string', cursorOf(['1999', ID])],
+  ])('refuses %s as a 400 on cursor', (_what, cursor) => {
+    expect(() => pageRequest({ limit: 10, cursor }, 'integer')).toThrow(ValidationError)
   })
 })

@@ -50,7 +50,9 @@ describe('admin routes', () => {
     const second = await auth.app.inject({ url: next, cookies: admin })
     expect(second.json()[0].email).toBe(emails[0])
     expect((await auth.app.inject({ url: '/api/users?cursor=garbage', cookies: admin })).json()).toEqual({
-      errors: [{ field: 'cursor', message: 'Cursor is not one this list gave out' }],
+      errors: [
+        { field: 'cursor', message: 'This page link is not valid any more: start again from the first page' },
+      ],
     })
   })
 

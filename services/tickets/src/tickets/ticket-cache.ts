@@ -26,7 +26,7 @@ export interface TicketCacheOptions {
  */
 export class TicketCache {
   private readonly byId = new Map<string, TicketRow>()
-  private readonly firstPages = new Map<number, TicketRow[]>()
+  private readonly firstPages = new Map<number, { rows: TicketRow[]; validUntilMs: number }>()
   private readonly maxTickets: number
   private client: pg.Client | undefined
   private listening = false
@@ -67,14 +67,21 @@ export class TicketCache {
     })
   }
 
-  /** The first page of tickets on sale, by its size (the page every visitor of the home page sees). */
-  firstPage(size: number, load: () => Promise<TicketRow[]>): Promise<TicketRow[]> {
+  /**
+   * The first page of tickets on sale, by its size (the page every visitor of the home page sees), kept until
+   * a change or `validUntil` (when one of its tickets' events starts and it leaves the page).
+   */
+  async firstPage(
+    size: number,
+    load: () => Promise<{ rows: TicketRow[]; validUntil?: Date }>,
+  ): Promise<TicketRow[]> {
     const kept = this.listening ? this.firstPages.get(size) : undefined
-    if (kept) return Promise.resolve(kept)
-    return this.remember(load, (rows) => {
+    if (kept && kept.validUntilMs > Date.now()) return kept.rows
+    const { rows } = await this.remember(load, ({ rows, validUntil }) => {
       // Page sizes are bounded by the query schema, so this map stays small.
-      this.firstPages.set(size, rows)
+      this.firstPages.set(size, { rows, validUntilMs: validUntil?.getTime() ?? Infinity })
     })
+    return rows
   }
 
   /** This instance changed the ticket and committed: drop it at once, without waiting to hear it. */

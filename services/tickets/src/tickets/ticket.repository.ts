@@ -1,5 +1,6 @@
 import { newestFirst, type Page } from '@ticketing/common'
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
+import { containing, searchWords } from '../catalogue/event.repository.js'
 import type { Database } from '../db/schema.js'
 import type { NewTicketRow, TicketRow, TicketUpdate } from './ticket.table.js'
 
@@ -32,15 +33,10 @@ export async function saveTicket(
     .executeTakeFirstOrThrow()
 }
 
-/** An `ilike` pattern for titles containing `text`, in which its own %, _ and backslash match themselves. */
-function containing(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (special) => `\\${special}`)}%`
-}
-
 /**
- * Newest first, a page at a time: the tickets for sale, or with `sellerId` every ticket of that seller,
- * reserved ones included; `search` keeps those whose title contains it. Each has an index of its own (see
- * the migrations).
+ * Newest first, a page at a time: the tickets on sale (not held, not withdrawn, of no event or of one still
+ * selling), or with `sellerId` every ticket of that seller, reserved ones included; `search` keeps those whose
+ * title holds each of its words, in any order. Each has an index of its own (see the migrations).
  */
 export async function listTickets(
   db: Kysely<Database>,
@@ -48,9 +44,30 @@ export async function listTickets(
   page: Page,
 ): Promise<TicketRow[]> {
   let query = db.selectFrom('tickets').selectAll()
-  query = filter.sellerId ? query.where('user_id', '=', filter.sellerId) : query.where('order_id', 'is', null)
-  if (filter.search) query = query.where('title', 'ilike', containing(filter.search))
+  if (filter.sellerId) query = query.where('user_id', '=', filter.sellerId)
+  else {
+    query = query
+      .where('order_id', 'is', null)
+      .where('withdrawn_at', 'is', null)
+      .where(
+        sql<boolean>`(event_id is null or exists (select 1 from events e
+           where e.id = tickets.event_id and e.starts_at > now() and e.status <> 'cancelled'))`,
+      )
+  }
+  for (const word of searchWords(filter.search ?? '')) query = query.where('title', 'ilike', containing(word))
   return newestFirst(query, page).execute()
+}
+
+/** When the first of these tickets' events starts (their tickets then leave the list), if any has one. */
+export async function firstEventStart(db: Kysely<Database>, tickets: TicketRow[]): Promise<Date | undefined> {
+  const eventIds = [...new Set(tickets.flatMap((ticket) => (ticket.event_id ? [ticket.event_id] : [])))]
+  if (eventIds.length === 0) return undefined
+  const row = await db
+    .selectFrom('events')
+    .select((eb) => eb.fn.min('starts_at').as('first'))
+    .where('id', 'in', eventIds)
+    .executeTakeFirst()
+  return row?.first ?? undefined
 }
 
 /** Remembers that an order was cancelled; a second cancellation of it changes nothing. */

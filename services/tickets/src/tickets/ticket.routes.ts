@@ -2,7 +2,15 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { pageRequest, requireAuth, sendPage, signedInUser } from '@ticketing/common'
 import Type from 'typebox'
 import type { TicketsContext } from '../context.js'
-import { ListTicketsQuery, Ticket, TicketIdParams, TicketInput, ticketJson } from './ticket.schemas.js'
+import {
+  ListTicketsQuery,
+  Ticket,
+  TicketEdit,
+  TicketIdParams,
+  TicketInput,
+  ticketJson,
+  titleOfEventOptional,
+} from './ticket.schemas.js'
 import { createTicket, getTicket, listTicketsPage, updateTicket } from './ticket.service.js'
 
 /** `/api/tickets`: anyone browses; a signed-in seller lists and edits their own tickets. */
@@ -35,6 +43,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: TicketsContext }> = 
     '/',
     {
       onRequest: requireAuth,
+      preValidation: titleOfEventOptional,
       schema: {
         summary: 'List a ticket for sale',
         body: TicketInput,
@@ -55,7 +64,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: TicketsContext }> = 
       schema: {
         summary: "Edit a ticket's title and price (its seller, while nobody holds it)",
         params: TicketIdParams,
-        body: TicketInput,
+        body: TicketEdit,
         response: { 200: Ticket },
         errors: ['NOT_SIGNED_IN', 'NOT_FOUND', 'NOT_YOURS', 'TICKET_RESERVED', 'TICKET_SOLD'],
       },

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import {
   inTransaction,
   RetryLaterError,
+  ValidationError,
   writeEvent,
   type CurrentUser,
   type EventData,
@@ -13,17 +14,31 @@ import type { Database } from '../db/schema.js'
 import { NotYoursError, TicketNotFoundError, TicketReservedError, TicketSoldError } from './ticket.errors.js'
 import {
   findTicket,
+  firstEventStart,
   insertTicket,
   isCancelledOrder,
   listTickets,
   rememberCancelledOrder,
   saveTicket,
 } from './ticket.repository.js'
-import { checkTicketInput, type TicketInput } from './ticket.schemas.js'
+import { findEvent } from '../catalogue/event.repository.js'
+import type { EventRow } from '../catalogue/event.table.js'
+import { highestPriceUnder, overCapMessage, priceCapOf, describeCap } from '../catalogue/price-cap.js'
+import {
+  checkTicketInput,
+  ticketStatus,
+  type CheckedListing,
+  type TicketEdit,
+  type TicketInput,
+} from './ticket.schemas.js'
 import type { TicketRow } from './ticket.table.js'
 
 /** Announces a ticket's state in the caller's transaction: minor units, orderId while an order holds it. */
-async function announce(trx: Kysely<Database>, type: 'ticket.created' | 'ticket.updated', ticket: TicketRow) {
+export async function announce(
+  trx: Kysely<Database>,
+  type: 'ticket.created' | 'ticket.updated',
+  ticket: TicketRow,
+) {
   await writeEvent(trx, type, {
     id: ticket.id,
     version: ticket.version,
@@ -32,7 +47,48 @@ async function announce(trx: Kysely<Database>, type: 'ticket.created' | 'ticket.
     currency: ticket.currency,
     userId: ticket.user_id,
     ...(ticket.order_id !== null && { orderId: ticket.order_id }),
+    status: ticketStatus(ticket),
+    ...(ticket.event_id !== null && { eventId: ticket.event_id }),
   })
+}
+
+/** Whether an event still sells tickets: not cancelled, not started. */
+export function eventOnSale(event: EventRow): boolean {
+  return event.status !== 'cancelled' && event.starts_at.getTime() > Date.now()
+}
+
+/**
+ * The rules a listing of an event must also keep: the event exists and still sells tickets, and the price is
+ * within its cap, measured against the face value (which a capped event requires).
+ */
+function checkAgainstEvent(
+  listing: Pick<CheckedListing, 'price' | 'faceValue'>,
+  event: EventRow | undefined,
+  currency: string,
+  field: 'eventId' | undefined,
+): void {
+  if (!event) throw new ValidationError([{ field: 'eventId', message: 'Event not found' }])
+  if (!eventOnSale(event)) {
+    const message =
+      event.status === 'cancelled'
+        ? 'This event is cancelled: its tickets cannot be sold'
+        : 'This event has started: its tickets can no longer be sold'
+    throw new ValidationError([field ? { field, message } : { message }])
+  }
+  const cap = priceCapOf(event)
+  if (cap.kind === 'none') return
+  if (listing.faceValue === undefined) {
+    throw new ValidationError([
+      {
+        field: 'faceValue',
+        message: `Face value is required: resale of this event is capped at ${describeCap(cap)}`,
+      },
+    ])
+  }
+  const highest = highestPriceUnder(cap, listing.faceValue)!
+  if (listing.price > highest) {
+    throw new ValidationError([{ field: 'price', message: overCapMessage(cap, highest, currency) }])
+  }
 }
 
 export function listTicketsPage(
@@ -40,9 +96,13 @@ export function listTicketsPage(
   filter: { sellerId?: string; search?: string },
   page: Page,
 ): Promise<TicketRow[]> {
-  const load = () => listTickets(ctx.db, filter, page)
   const firstOnSale = !filter.sellerId && !filter.search && !page.after
-  return firstOnSale ? ctx.cache.firstPage(page.size, load) : load()
+  if (!firstOnSale) return listTickets(ctx.db, filter, page)
+  return ctx.cache.firstPage(page.size, async () => {
+    const rows = await listTickets(ctx.db, filter, page)
+    // No change to a row tells the cache when an event starts and its tickets leave the page: a time does.
+    return { rows, validUntil: await firstEventStart(ctx.db, rows) }
+  })
 }
 
 export async function getTicket(ctx: TicketsContext, id: string): Promise<TicketRow> {
@@ -51,20 +111,32 @@ export async function getTicket(ctx: TicketsContext, id: string): Promise<Ticket
   return ticket
 }
 
-/** Lists a ticket for sale at version 0, in the configured currency, and announces it. */
+/**
+ * Lists a ticket for sale at version 0, in the configured currency, and announces it. A listing of an event
+ * holds the event's row (shared) until it commits, so a cancellation, which withdraws the event's listings,
+ * waits for it and withdraws it too.
+ */
 export async function createTicket(
   ctx: TicketsContext,
   seller: CurrentUser,
   input: TicketInput,
 ): Promise<TicketRow> {
-  const { title, price } = checkTicketInput(input, ctx.config.CURRENCY)
+  const currency = ctx.config.CURRENCY
+  const listing = checkTicketInput(input, currency)
   const created = await inTransaction(ctx.db, async (trx) => {
+    const event = input.eventId === undefined ? undefined : await findEvent(trx, input.eventId, 'share')
+    if (input.eventId !== undefined) checkAgainstEvent(listing, event, currency, 'eventId')
     const ticket = await insertTicket(trx, {
       id: randomUUID(),
-      title,
-      price,
-      currency: ctx.config.CURRENCY,
+      title: listing.title ?? event!.name,
+      price: listing.price,
+      currency,
       user_id: seller.id,
+      event_id: event?.id ?? null,
+      section: listing.section ?? null,
+      row: listing.row ?? null,
+      seat: listing.seat ?? null,
+      face_value: listing.faceValue ?? null,
     })
     await announce(trx, 'ticket.created', ticket)
     return ticket
@@ -75,24 +147,34 @@ export async function createTicket(
 
 /**
  * The seller edits their ticket. Checked in this order: the input, that the ticket exists, that it is the
- * seller's, that it is not sold or reserved. The row is locked from the check to the save, so a reservation
- * arriving meanwhile waits for the edit (and is then refused if the price changed) instead of slipping in
- * between.
+ * seller's, that it is not sold or reserved, the event's rules (its cap). The row is locked from the check to
+ * the save, so a reservation arriving meanwhile waits for the edit (and is then refused if the price changed)
+ * instead of slipping in between.
  */
 export async function updateTicket(
   ctx: TicketsContext,
   seller: CurrentUser,
   id: string,
-  input: TicketInput,
+  input: TicketEdit,
 ): Promise<TicketRow> {
-  const changes = checkTicketInput(input, ctx.config.CURRENCY)
+  const currency = ctx.config.CURRENCY
+  const changes = checkTicketInput(input, currency, false)
   const updated = await inTransaction(ctx.db, async (trx) => {
     const ticket = await findTicket(trx, id, true)
     if (!ticket) throw new TicketNotFoundError()
     if (ticket.user_id !== seller.id) throw new NotYoursError()
     if (ticket.sold_at !== null) throw new TicketSoldError()
     if (ticket.order_id !== null) throw new TicketReservedError()
-    const saved = await saveTicket(trx, id, changes)
+    if (ticket.event_id !== null) {
+      const event = await findEvent(trx, ticket.event_id)
+      checkAgainstEvent(
+        { price: changes.price, faceValue: ticket.face_value ?? undefined },
+        event,
+        currency,
+        undefined,
+      )
+    }
+    const saved = await saveTicket(trx, id, { title: changes.title, price: changes.price })
     await announce(trx, 'ticket.updated', saved)
     return saved
   })
@@ -109,7 +191,9 @@ export async function updateTicket(
 export async function reserveTicketForOrder(
   trx: Kysely<Database>,
   order: EventData<'order.created'>,
-): Promise<'reserved' | 'refused' | 'sold' | 'unknown_ticket' | 'order_over' | 'already_reserved'> {
+): Promise<
+  'reserved' | 'refused' | 'sold' | 'off_sale' | 'unknown_ticket' | 'order_over' | 'already_reserved'
+> {
   const ticket = await findTicket(trx, order.ticket.id, true)
   if (!ticket) return 'unknown_ticket'
   // Its cancellation overtook it: the order is already over, the ticket stays as it is.
@@ -124,6 +208,16 @@ export async function reserveTicketForOrder(
       reason: 'sold',
     })
     return 'sold'
+  }
+  const event = ticket.event_id === null ? undefined : await findEvent(trx, ticket.event_id)
+  if (ticket.withdrawn_at !== null || (event && !eventOnSale(event))) {
+    // Off sale for good (until its holder lists it again): waiting would only hold the buyer.
+    await writeEvent(trx, 'ticket.reservation-refused', {
+      ticketId: ticket.id,
+      orderId: order.id,
+      reason: ticket.withdrawn_at !== null ? 'withdrawn' : 'event_over',
+    })
+    return 'off_sale'
   }
   if (ticket.order_id !== null) {
     // orders allows one active order per ticket, so the order holding it has been cancelled and its
@@ -161,7 +255,12 @@ export async function releaseTicketOfCancelledOrder(
   await rememberCancelledOrder(trx, order.id)
   if (ticket?.order_id !== order.id) return 'not_held'
   if (ticket.sold_at !== null) return 'sold'
-  await announce(trx, 'ticket.updated', await saveTicket(trx, ticket.id, { order_id: null }))
+  // A ticket of an event cancelled while this order held it goes off sale with the event's other listings.
+  // The event's row is shared-locked: a cancellation committing meanwhile is waited for, and one that comes
+  // after waits for this release, then withdraws the ticket itself.
+  const event = ticket.event_id === null ? undefined : await findEvent(trx, ticket.event_id, 'share')
+  const withdrawn = event?.status === 'cancelled' ? { withdrawn_at: new Date() } : {}
+  await announce(trx, 'ticket.updated', await saveTicket(trx, ticket.id, { order_id: null, ...withdrawn }))
   return 'released'
 }
 

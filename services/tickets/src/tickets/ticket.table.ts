@@ -14,6 +14,15 @@ export interface TicketTable {
   order_id: string | null
   /** When the holding order completed: the sale is final, the ticket is off sale for good. */
   sold_at: Date | null
+  /** The event of the catalogue this is a ticket for; null for a listing without one. */
+  event_id: Generated<string | null>
+  section: Generated<string | null>
+  row: Generated<string | null>
+  seat: Generated<string | null>
+  /** Minor units: the price printed on the ticket, which an event's price cap is measured against. */
+  face_value: Generated<number | null>
+  /** When it was taken off sale (its event was cancelled); null while it can be on sale. */
+  withdrawn_at: Generated<Date | null>
   created_at: ColumnType<Date, never, never>
 }
 

@@ -27,6 +27,7 @@ describe('on order.cancelled', () => {
       price: 1999,
       currency: 'USD',
       userId: seller.id,
+      status: 'available',
     })
     const forSale = await tickets.app.inject({ url: '/api/tickets' })
     expect(forSale.json()).toContainEqual({ ...ticket, version: 2 })

@@ -29,6 +29,7 @@ describe('on order.completed', () => {
       currency: 'USD',
       userId: seller.id,
       orderId,
+      status: 'sold',
     })
     const forSale = await tickets.app.inject({ url: '/api/tickets' })
     expect(forSale.json()).not.toContainEqual(expect.objectContaining({ id: ticket.id }))

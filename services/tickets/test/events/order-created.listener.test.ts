@@ -32,6 +32,7 @@ describe('on order.created', () => {
         currency: 'USD',
         userId: seller.id,
         orderId: order.data.id,
+        status: 'reserved',
       },
     ])
     expect(await tickets.outbox('ticket.reservation-confirmed')).toContainEqual({

@@ -38,6 +38,7 @@ describe('POST /api/tickets', () => {
       price: 100_000_000,
       currency: 'USD',
       userId: seller.id,
+      status: 'available',
     })
   })
 

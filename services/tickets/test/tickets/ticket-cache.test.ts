@@ -106,7 +106,7 @@ describe('the ticket read cache', () => {
   it('keeps the first pages until any ticket changes', async () => {
     const cache = await instance()
     let loads = 0
-    const page = () => cache.firstPage(24, async () => (loads++, []))
+    const page = () => cache.firstPage(24, async () => (loads++, { rows: [] }))
     await page()
     await page()
     expect(loads).toBe(1)
@@ -115,6 +115,21 @@ describe('the ticket read cache', () => {
       await page()
       expect(loads).toBe(2)
     }, EVENTUALLY)
+  })
+
+  it('keeps a first page no longer than told: until the first of its events starts', async () => {
+    const cache = await instance()
+    let loads = 0
+    const page = (validUntil: Date) => cache.firstPage(24, async () => (loads++, { rows: [], validUntil }))
+    await page(new Date(Date.now() + 60_000))
+    await page(new Date(Date.now() + 60_000))
+    expect(loads).toBe(1)
+    const soon = new Date(Date.now() + 50)
+    await cache.firstPage(12, async () => (loads++, { rows: [], validUntil: soon }))
+    expect(loads).toBe(2)
+    await new Promise((resolve) => setTimeout(resolve, 60))
+    await cache.firstPage(12, async () => (loads++, { rows: [], validUntil: soon }))
+    expect(loads).toBe(3)
   })
 
   it('serves nothing while its connection is lost, and starts from empty once it listens again', async () => {

@@ -30,7 +30,15 @@ describe('PUT /api/tickets/:id', () => {
     const again = await update(ticket.id, { title: 'Opera (moved again)', price: 30 })
     expect(again.json()).toMatchObject({ title: 'Opera (moved again)', price: 30, version: 2 })
     expect(await tickets.updatesOf(ticket.id)).toEqual([
-      { id: ticket.id, version: 1, title: 'Opera (moved)', price: 2550, currency: 'USD', userId: seller.id },
+      {
+        id: ticket.id,
+        version: 1,
+        title: 'Opera (moved)',
+        price: 2550,
+        currency: 'USD',
+        userId: seller.id,
+        status: 'available',
+      },
       {
         id: ticket.id,
         version: 2,
@@ -38,6 +46,7 @@ describe('PUT /api/tickets/:id', () => {
         price: 3000,
         currency: 'USD',
         userId: seller.id,
+        status: 'available',
       },
     ])
   })

@@ -38,7 +38,12 @@ export interface paths {
               userId: string
               version: number
               orderId?: string
-              status: 'available' | 'reserved' | 'sold'
+              status: 'available' | 'reserved' | 'sold' | 'withdrawn'
+              eventId?: string
+              section?: string
+              row?: string
+              seat?: string
+              faceValue?: number
             }[]
           }
         }
@@ -86,6 +91,16 @@ export interface paths {
           'application/json': {
             title: string
             price: number
+            /**
+             * Event
+             * Format: uuid
+             */
+            eventId?: string
+            section?: string
+            row?: string
+            seat?: string
+            /** Face value */
+            faceValue?: number
           }
         }
       }
@@ -104,7 +119,12 @@ export interface paths {
               userId: string
               version: number
               orderId?: string
-              status: 'available' | 'reserved' | 'sold'
+              status: 'available' | 'reserved' | 'sold' | 'withdrawn'
+              eventId?: string
+              section?: string
+              row?: string
+              seat?: string
+              faceValue?: number
             }
           }
         }
@@ -233,7 +253,12 @@ export interface paths {
               userId: string
               version: number
               orderId?: string
-              status: 'available' | 'reserved' | 'sold'
+              status: 'available' | 'reserved' | 'sold' | 'withdrawn'
+              eventId?: string
+              section?: string
+              row?: string
+              seat?: string
+              faceValue?: number
             }
           }
         }
@@ -314,7 +339,12 @@ export interface paths {
               userId: string
               version: number
               orderId?: string
-              status: 'available' | 'reserved' | 'sold'
+              status: 'available' | 'reserved' | 'sold' | 'withdrawn'
+              eventId?: string
+              section?: string
+              row?: string
+              seat?: string
+              faceValue?: number
             }
           }
         }
@@ -419,6 +449,771 @@ export interface paths {
       }
     }
     post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/events': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Upcoming events, soonest first; the next page is in the Link header */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number
+          cursor?: string
+          q?: string
+          city?: string
+          category?: 'concert' | 'sports' | 'theatre' | 'comedy' | 'festival' | 'other'
+          from?: string
+          to?: string
+        }
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              id: string
+              name: string
+              performer?: string
+              venue: string
+              city: string
+              country?: string
+              startsAt: string
+              timezone: string
+              category: 'concert' | 'sports' | 'theatre' | 'comedy' | 'festival' | 'other'
+              status: 'scheduled' | 'postponed' | 'cancelled'
+              imageUrl?: string
+              priceCap: {
+                kind: 'none' | 'face' | 'face_plus'
+                percent?: number
+              }
+              version: number
+              listings: {
+                count: number
+                lowestPrice: number | null
+                currency: string
+              }
+            }[]
+          }
+        }
+        /** @description Invalid input, or a business rule refuses it */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description Unavailable for a moment; nothing was done */
+        503: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+      }
+    }
+    put?: never
+    /** Add an event to the catalogue (admin) */
+    post: {
+      parameters: {
+        query?: never
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody: {
+        content: {
+          'application/json': {
+            name: string
+            venue: string
+            city: string
+            /** Start */
+            startsAt: string
+            /** Time zone */
+            timezone: string
+            category: 'concert' | 'sports' | 'theatre' | 'comedy' | 'festival' | 'other'
+            performer?: string
+            country?: string
+            /** Image URL */
+            imageUrl?: string
+            priceCap?: {
+              kind: 'none' | 'face' | 'face_plus'
+              percent?: number
+            }
+            status?: 'scheduled' | 'postponed'
+          }
+        }
+      }
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              id: string
+              name: string
+              performer?: string
+              venue: string
+              city: string
+              country?: string
+              startsAt: string
+              timezone: string
+              category: 'concert' | 'sports' | 'theatre' | 'comedy' | 'festival' | 'other'
+              status: 'scheduled' | 'postponed' | 'cancelled'
+              imageUrl?: string
+              priceCap: {
+                kind: 'none' | 'face' | 'face_plus'
+                percent?: number
+              }
+              version: number
+              listings: {
+                count: number
+                lowestPrice: number | null
+                currency: string
+              }
+            }
+          }
+        }
+        /** @description Invalid input, or a business rule refuses it */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description Not signed in, the session is over, or it belongs to someone else */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description Signed in but not allowed, or a request from another site */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description The body is over 1 MB */
+        413: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description The body is not JSON */
+        415: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description Unavailable for a moment; nothing was done */
+        503: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+      }
+    }
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/events/{id}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** One event, whatever its status */
+    get: {
+      parameters: {
+        query?: never
+        header?: never
+        path: {
+          id: string
+        }
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              id: string
+              name: string
+              performer?: string
+              venue: string
+              city: string
+              country?: string
+              startsAt: string
+              timezone: string
+              category: 'concert' | 'sports' | 'theatre' | 'comedy' | 'festival' | 'other'
+              status: 'scheduled' | 'postponed' | 'cancelled'
+              imageUrl?: string
+              priceCap: {
+                kind: 'none' | 'face' | 'face_plus'
+                percent?: number
+              }
+              version: number
+              listings: {
+                count: number
+                lowestPrice: number | null
+                currency: string
+              }
+            }
+          }
+        }
+        /** @description Invalid input, or a business rule refuses it */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description No such resource (a malformed id included) */
+        404: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description Unavailable for a moment; nothing was done */
+        503: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+      }
+    }
+    /** Edit, postpone or reschedule an event (admin) */
+    put: {
+      parameters: {
+        query?: never
+        header?: never
+        path: {
+          id: string
+        }
+        cookie?: never
+      }
+      requestBody: {
+        content: {
+          'application/json': {
+            name: string
+            venue: string
+            city: string
+            /** Start */
+            startsAt: string
+            /** Time zone */
+            timezone: string
+            category: 'concert' | 'sports' | 'theatre' | 'comedy' | 'festival' | 'other'
+            performer?: string
+            country?: string
+            /** Image URL */
+            imageUrl?: string
+            priceCap?: {
+              kind: 'none' | 'face' | 'face_plus'
+              percent?: number
+            }
+            status?: 'scheduled' | 'postponed'
+          }
+        }
+      }
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              id: string
+              name: string
+              performer?: string
+              venue: string
+              city: string
+              country?: string
+              startsAt: string
+              timezone: string
+              category: 'concert' | 'sports' | 'theatre' | 'comedy' | 'festival' | 'other'
+              status: 'scheduled' | 'postponed' | 'cancelled'
+              imageUrl?: string
+              priceCap: {
+                kind: 'none' | 'face' | 'face_plus'
+                percent?: number
+              }
+              version: number
+              listings: {
+                count: number
+                lowestPrice: number | null
+                currency: string
+              }
+            }
+          }
+        }
+        /** @description Invalid input, or a business rule refuses it */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description Not signed in, the session is over, or it belongs to someone else */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description Signed in but not allowed, or a request from another site */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description No such resource (a malformed id included) */
+        404: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description The body is over 1 MB */
+        413: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description The body is not JSON */
+        415: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description Unavailable for a moment; nothing was done */
+        503: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+      }
+    }
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/events/{id}/tickets': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** An event's tickets on sale, cheapest first; the next page is in the Link header */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number
+          cursor?: string
+          maxPrice?: number
+          section?: string
+        }
+        header?: never
+        path: {
+          id: string
+        }
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              id: string
+              title: string
+              price: number
+              currency: string
+              userId: string
+              version: number
+              orderId?: string
+              status: 'available' | 'reserved' | 'sold' | 'withdrawn'
+              eventId?: string
+              section?: string
+              row?: string
+              seat?: string
+              faceValue?: number
+            }[]
+          }
+        }
+        /** @description Invalid input, or a business rule refuses it */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description No such resource (a malformed id included) */
+        404: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description Unavailable for a moment; nothing was done */
+        503: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+      }
+    }
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/events/{id}/cancel': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Cancel an event (admin): its listings are withdrawn, its orders cancelled and refunded */
+    post: {
+      parameters: {
+        query?: never
+        header?: never
+        path: {
+          id: string
+        }
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              id: string
+              name: string
+              performer?: string
+              venue: string
+              city: string
+              country?: string
+              startsAt: string
+              timezone: string
+              category: 'concert' | 'sports' | 'theatre' | 'comedy' | 'festival' | 'other'
+              status: 'scheduled' | 'postponed' | 'cancelled'
+              imageUrl?: string
+              priceCap: {
+                kind: 'none' | 'face' | 'face_plus'
+                percent?: number
+              }
+              version: number
+              listings: {
+                count: number
+                lowestPrice: number | null
+                currency: string
+              }
+            }
+          }
+        }
+        /** @description Invalid input, or a business rule refuses it */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description Not signed in, the session is over, or it belongs to someone else */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description Signed in but not allowed, or a request from another site */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description No such resource (a malformed id included) */
+        404: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description The body is over 1 MB */
+        413: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description The body is not JSON */
+        415: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description Unavailable for a moment; nothing was done */
+        503: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+      }
+    }
     delete?: never
     options?: never
     head?: never

@@ -63,9 +63,11 @@ const LISTING_LABEL: Record<Ticket['status'], string> = {
   available: 'Available',
   reserved: 'Reserved',
   sold: 'Sold',
+  withdrawn: 'Withdrawn',
 }
 const LISTING_TONE: Record<Ticket['status'], string> = {
   available: 'success',
   reserved: 'warning',
   sold: 'neutral',
+  withdrawn: 'neutral',
 }

@@ -1,0 +1,156 @@
+import { orderedPage, type KeyedCursor, type Page } from '@ticketing/common'
+import { sql, type Kysely, type SelectQueryBuilder } from 'kysely'
+import type { Database } from '../db/schema.js'
+import type { TicketRow } from '../tickets/ticket.table.js'
+import type { EventRow, EventUpdate, EventWithListings, NewEventRow } from './event.table.js'
+
+/**
+ * Each event's tickets on sale now, counted and the cheapest, read with the event: always exact, from the
+ * index on (event_id, price), and no per-event counter row for every reservation to queue on. An event that
+ * started has none on sale.
+ */
+function withListings(query: SelectQueryBuilder<Database, 'events', object>) {
+  return query.selectAll('events').select([
+    sql<number>`(select count(*) from tickets t
+       where t.event_id = events.id and t.order_id is null and t.withdrawn_at is null
+         and events.starts_at > now())`.as('listing_count'),
+    sql<number | null>`(select min(t.price) from tickets t
+       where t.event_id = events.id and t.order_id is null and t.withdrawn_at is null
+         and events.starts_at > now())`.as('lowest_price'),
+  ])
+}
+
+export async function insertEvent(db: Kysely<Database>, event: NewEventRow): Promise<EventRow> {
+  return db.insertInto('events').values(event).returningAll().executeTakeFirstOrThrow()
+}
+
+/** With `lock`: `update` (an edit or a cancel, which wait for each other) or `share` (a listing being made). */
+export async function findEvent(
+  db: Kysely<Database>,
+  id: string,
+  lock?: 'update' | 'share',
+): Promise<EventRow | undefined> {
+  let query = db.selectFrom('events').selectAll().where('id', '=', id)
+  if (lock === 'update') query = query.forUpdate()
+  if (lock === 'share') query = query.forShare()
+  return query.executeTakeFirst()
+}
+
+export async function findEventWithListings(
+  db: Kysely<Database>,
+  id: string,
+): Promise<EventWithListings | undefined> {
+  return withListings(db.selectFrom('events')).where('id', '=', id).executeTakeFirst()
+}
+
+export async function saveEvent(db: Kysely<Database>, id: string, changes: EventUpdate): Promise<EventRow> {
+  return db
+    .updateTable('events')
+    .set((eb) => ({ ...changes, version: eb('version', '+', 1) }))
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}
+
+/** `text` as a `like` pattern matching it anywhere, its own %, _ and backslash matching themselves. */
+export function containing(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (special) => `\\${special}`)}%`
+}
+
+/** The words of a search, lower-cased, at most eight: each must appear, in any order. */
+export function searchWords(q: string): string[] {
+  return q.toLowerCase().split(/\s+/).filter(Boolean).slice(0, 8)
+}
+
+export interface EventFilter {
+  q?: string
+  city?: string
+  category?: string
+  /** YYYY-MM-DD, in each event's own zone. */
+  from?: string
+  to?: string
+}
+
+/**
+ * Upcoming events (not cancelled, not started), soonest first, a page at a time. `from`/`to` are days where
+ * the event takes place: the instant is bounded coarsely (which the index serves) and then exactly, by its
+ * local date in its own zone.
+ */
+export function listUpcomingEvents(
+  db: Kysely<Database>,
+  filter: EventFilter,
+  page: Page<KeyedCursor>,
+): Promise<EventWithListings[]> {
+  return upcomingEventsQuery(db, filter, page).execute()
+}
+
+/** The query of listUpcomingEvents, apart so that a test can EXPLAIN it. */
+export function upcomingEventsQuery(db: Kysely<Database>, filter: EventFilter, page: Page<KeyedCursor>) {
+  let query = withListings(db.selectFrom('events'))
+    .where('status', '<>', 'cancelled')
+    .where('starts_at', '>', sql<Date>`now()`)
+  if (filter.city) query = query.where(sql`lower(city)`, '=', filter.city.trim().toLowerCase())
+  if (filter.category) query = query.where('category', '=', filter.category as EventRow['category'])
+  for (const word of searchWords(filter.q ?? '')) query = query.where('search_text', 'like', containing(word))
+  // Local clocks are at most 14 hours from UTC: the coarse bound on the instant, which the index serves.
+  if (filter.from) {
+    query = query
+      .where(
+        'starts_at',
+        '>=',
+        sql<Date>`(${filter.from}::timestamp at time zone 'UTC') - interval '14 hours'`,
+      )
+      .where(sql`(starts_at at time zone timezone)::date`, '>=', sql`${filter.from}::date`)
+  }
+  if (filter.to) {
+    query = query
+      .where(
+        'starts_at',
+        '<',
+        sql<Date>`(${filter.to}::timestamp at time zone 'UTC') + interval '1 day 14 hours'`,
+      )
+      .where(sql`(starts_at at time zone timezone)::date`, '<=', sql`${filter.to}::date`)
+  }
+  return orderedPage(query, page, sql.ref('starts_at'), 'asc')
+}
+
+/** An event's tickets on sale, cheapest first; none once it started. */
+export async function listEventTickets(
+  db: Kysely<Database>,
+  event: EventRow,
+  filter: { maxPrice?: number; section?: string },
+  page: Page<KeyedCursor>,
+): Promise<TicketRow[]> {
+  if (event.status === 'cancelled' || event.starts_at.getTime() <= Date.now()) return []
+  return eventTicketsQuery(db, event.id, filter, page).execute()
+}
+
+/** The query of listEventTickets, apart so that a test can EXPLAIN it. */
+export function eventTicketsQuery(
+  db: Kysely<Database>,
+  eventId: string,
+  filter: { maxPrice?: number; section?: string },
+  page: Page<KeyedCursor>,
+) {
+  let query = db
+    .selectFrom('tickets')
+    .selectAll()
+    .where('event_id', '=', eventId)
+    .where('order_id', 'is', null)
+    .where('withdrawn_at', 'is', null)
+  if (filter.maxPrice !== undefined) query = query.where('price', '<=', filter.maxPrice)
+  if (filter.section) query = query.where(sql`lower(section)`, '=', filter.section.trim().toLowerCase())
+  return orderedPage(query, page, sql.ref('price'), 'asc')
+}
+
+/** Takes every ticket of the event on sale off sale, one version up each; returns them, to be announced. */
+export async function withdrawListingsOf(db: Kysely<Database>, eventId: string): Promise<TicketRow[]> {
+  return db
+    .updateTable('tickets')
+    .set((eb) => ({ withdrawn_at: sql<Date>`now()`, version: eb('version', '+', 1) }))
+    .where('event_id', '=', eventId)
+    .where('order_id', 'is', null)
+    .where('withdrawn_at', 'is', null)
+    .returningAll()
+    .execute()
+}
