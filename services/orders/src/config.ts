@@ -16,6 +16,8 @@ export const configSchema = Type.Object({
   SWEEP_GRACE_SECONDS: Type.Number({ minimum: 0, default: 30 }),
   /** Open orders (created or awaiting:payment) one member may hold at once: no one account holds every ticket. */
   MAX_OPEN_ORDERS_PER_USER: Type.Integer({ minimum: 1, default: 4 }),
+  /** Tickets of one event one member may hold or have reserved (open and complete orders): no one buys up a show. */
+  EVENT_TICKET_LIMIT: Type.Integer({ minimum: 1, default: 8 }),
   /** Reservations (POST /api/orders) one member may attempt per minute, counted across every instance. */
   ORDER_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 20 }),
 })

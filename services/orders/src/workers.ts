@@ -9,6 +9,9 @@ import {
 import type { Kysely } from 'kysely'
 import type { Config } from './config.js'
 import type { Database } from './db/schema.js'
+import { onEventCancelled } from './events/event-cancelled.listener.js'
+import { onEventCreated } from './events/event-created.listener.js'
+import { onEventUpdated } from './events/event-updated.listener.js'
 import { expirationCompletedListener } from './events/expiration-completed.listener.js'
 import { onPaymentCreated } from './events/payment-created.listener.js'
 import { onTicketCreated } from './events/ticket-created.listener.js'
@@ -24,6 +27,9 @@ import { orderSweeper } from './orders/order-sweeper.js'
  */
 export function startWorkers(app: ServiceInstance, deps: { config: Config; db: Kysely<Database>; bus: Bus }) {
   const listeners = new EventListeners({ bus: deps.bus, db: deps.db, logger: app.log })
+    .on('event.created', onEventCreated)
+    .on('event.updated', onEventUpdated)
+    .on('event.cancelled', onEventCancelled)
     .on('ticket.created', onTicketCreated)
     .on('ticket.updated', onTicketUpdated)
     .on('ticket.reservation-confirmed', onTicketReservationConfirmed)

@@ -102,7 +102,7 @@ describe('hostile input through the gateway', { timeout: 60_000 }, () => {
   test('an unknown /api route is a JSON 404 from the gateway, whatever the method', async () => {
     for (const [method, path] of [
       ['GET', '/api/nowhere'],
-      ['POST', '/api/events'],
+      ['POST', '/api/eventz'],
       ['DELETE', '/api'],
       ['GET', '/api/userz/currentuser'],
     ] as const) {

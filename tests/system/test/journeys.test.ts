@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { openApiDocuments } from '@ticketing/common'
+import { openApiDocuments, services } from '@ticketing/common'
 import type { ApiClient, ApiResponse } from '@ticketing/stack'
 import { eventually, startTestStack, type TestStack } from '../src/test-stack.js'
 
@@ -317,8 +317,10 @@ describe('the API describes itself, through the gateway', { timeout: 60_000 }, (
       expect(response.status, service).toBe(200)
       expect(response.headers.get('content-type')).toMatch(/^application\/json/)
       expect(response.body.openapi).toBe('3.1.0')
-      const prefix = path.replace('/openapi.json', '')
-      expect(Object.keys(response.body.paths).every((documented) => documented.startsWith(prefix))).toBe(true)
+      // Under the routes the gateway sends to the service (tickets serves /api/events too).
+      const prefixes: readonly string[] = services[service].routes
+      const documented = Object.keys(response.body.paths)
+      expect(documented.filter((route) => !prefixes.some((prefix) => route.startsWith(prefix)))).toEqual([])
     }
   })
 

@@ -44,6 +44,9 @@ export const errorRegistry = {
   TICKET_SOLD: { status: 400, message: 'Cannot edit a sold ticket' },
   EVENT_CANCELLED: { status: 400, message: 'A cancelled event cannot be changed' },
   TICKET_ALREADY_RESERVED: { status: 400, message: 'This ticket is already reserved' },
+  TICKET_NOT_ON_SALE: { status: 400, message: 'This ticket is not on sale' },
+  PRICE_CHANGED: { status: 409, message: 'The price just changed; check it and try again' },
+  EVENT_TICKET_LIMIT: { status: 400, message: 'You have the most tickets allowed for this event' },
   ORDER_COMPLETE: { status: 400, message: 'A completed order cannot be cancelled' },
   IDEMPOTENCY_KEY_REUSED: { status: 400, message: 'This Idempotency-Key was used for a different request' },
   TOO_MANY_OPEN_ORDERS: {

@@ -83,7 +83,13 @@ export const eventSchemas = {
     status: Type.Union([Type.Literal('created'), Type.Literal('awaiting:payment')]),
     userId: Id,
     expiresAt: Timestamp,
-    ticket: Type.Object({ id: Id, version: Version, price: MinorUnits, currency: Currency }),
+    ticket: Type.Object({
+      id: Id,
+      version: Version,
+      price: MinorUnits,
+      currency: Currency,
+      eventId: Type.Optional(Id),
+    }),
   }),
   'order.cancelled': Type.Object({
     id: Id,
@@ -140,6 +146,9 @@ export const subscriptions = {
   auth: [],
   tickets: ['order.created', 'order.cancelled', 'order.completed'],
   orders: [
+    'event.created',
+    'event.updated',
+    'event.cancelled',
     'ticket.created',
     'ticket.updated',
     'ticket.reservation-confirmed',

@@ -5,14 +5,15 @@
  *   created ──▶ awaiting:payment   tickets confirmed the hold (ticket.reservation-confirmed)
  *   awaiting:payment ──▶ complete             a payment arrived while the hold was confirmed and running
  *   created, awaiting:payment ──▶ cancelled   the buyer, the expiry or a refused reservation ended it
+ *   complete ──▶ cancelled                    its event was cancelled (event_cancelled): refunded in full
  *
  * A payment for an order still `created` waits for tickets' answer: a paid order is always a held ticket.
- * complete and cancelled are final. The unique index orders_one_active_per_ticket counts every status but
+ * cancelled is final, and so is complete but for its event's cancellation. The unique index orders_one_active_per_ticket counts every status but
  * cancelled, so a ticket has at most one order that is open or complete.
  */
 export type OrderStatus = 'created' | 'awaiting:payment' | 'cancelled' | 'complete'
 
-export type CancelReason = 'user' | 'expired' | 'ticket_changed' | 'payment_refused'
+export type CancelReason = 'user' | 'expired' | 'ticket_changed' | 'payment_refused' | 'event_cancelled'
 
 const NEXT: Record<OrderStatus, readonly OrderStatus[]> = {
   created: ['awaiting:payment', 'cancelled'],
@@ -26,4 +27,9 @@ export const OPEN_STATUSES = ['created', 'awaiting:payment'] as const satisfies 
 
 export function canMove(from: OrderStatus, to: OrderStatus): boolean {
   return NEXT[from].includes(to)
+}
+
+/** Whether an order may be cancelled for this reason: an open one for any, a complete one for its event's. */
+export function canCancel(from: OrderStatus, reason: CancelReason): boolean {
+  return canMove(from, 'cancelled') || (from === 'complete' && reason === 'event_cancelled')
 }

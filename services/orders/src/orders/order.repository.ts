@@ -16,9 +16,10 @@ export async function insertOrderForTicket(
   const { rows } = await sql<OrderRow & { ticket_version: number }>`
     with ticket as (select * from ticket_replicas where id = ${order.ticketId}),
     placed as (
-      insert into orders (id, user_id, ticket_id, ticket_title, price, currency, status, expires_at, version)
+      insert into orders (id, user_id, ticket_id, ticket_title, price, currency, status, expires_at, version,
+        event_id)
       select ${order.id}, ${order.userId}, id, title, price, currency, 'created',
-        now() + make_interval(secs => ${order.holdSeconds}), 0
+        now() + make_interval(secs => ${order.holdSeconds}), 0, event_id
       from ticket
       returning *
     )
@@ -44,6 +45,34 @@ export async function isHeldByAnother(
  */
 export async function lockBuyerReservations(db: Kysely<Database>, userId: string): Promise<void> {
   await sql`select pg_advisory_xact_lock(hashtextextended(${`open-orders:${userId}`}, 0))`.execute(db)
+}
+
+/** How many tickets of the event the buyer holds or has reserved: their open and complete orders of it. */
+export async function countActiveOrdersOfEvent(
+  db: Kysely<Database>,
+  userId: string,
+  eventId: string,
+): Promise<number> {
+  const row = await db
+    .selectFrom('orders')
+    .select((eb) => eb.fn.countAll<string>().as('count'))
+    .where('event_id', '=', eventId)
+    .where('user_id', '=', userId)
+    .where('status', 'in', ['created', 'awaiting:payment', 'complete'])
+    .executeTakeFirstOrThrow()
+  return Number(row.count)
+}
+
+/** The event's orders that are open or complete, locked: its cancellation cancels each. */
+export async function lockActiveOrdersOfEvent(db: Kysely<Database>, eventId: string): Promise<OrderRow[]> {
+  return db
+    .selectFrom('orders')
+    .selectAll()
+    .where('event_id', '=', eventId)
+    .where('status', 'in', ['created', 'awaiting:payment', 'complete'])
+    .orderBy('id')
+    .forUpdate()
+    .execute()
 }
 
 export async function countOpenOrdersOf(db: Kysely<Database>, userId: string): Promise<number> {

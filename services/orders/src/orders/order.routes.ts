@@ -39,6 +39,9 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ ctx: OrdersRouteContext }>
           'NOT_SIGNED_IN',
           'NOT_FOUND',
           'TICKET_ALREADY_RESERVED',
+          'TICKET_NOT_ON_SALE',
+          'PRICE_CHANGED',
+          'EVENT_TICKET_LIMIT',
           'IDEMPOTENCY_KEY_REUSED',
           'TOO_MANY_OPEN_ORDERS',
           'RATE_LIMITED',
@@ -49,7 +52,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ ctx: OrdersRouteContext }>
       const order = await createOrder(
         ctx,
         signedInUser(request),
-        request.body.ticketId,
+        request.body,
         request.headers['idempotency-key'],
       )
       return reply.status(201).send(order)

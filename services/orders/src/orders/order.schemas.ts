@@ -2,7 +2,14 @@ import { pageQuery, toMajorUnits } from '@ticketing/common'
 import Type, { type Static } from 'typebox'
 import type { OrderRow } from './order.table.js'
 
-export const CreateOrderBody = Type.Object({ ticketId: Type.String({ format: 'uuid' }) })
+export const CreateOrderBody = Type.Object({
+  ticketId: Type.String({ format: 'uuid' }),
+  /**
+   * The all-in price the buyer saw (major units). Optional; when orders' copy of the ticket says otherwise,
+   * the reservation is refused with 409 instead of made at a price they did not see.
+   */
+  price: Type.Optional(Type.Number({ minimum: 0 })),
+})
 export const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
 })

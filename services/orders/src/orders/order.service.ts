@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import {
   afterCommit,
+  formatMinorUnits,
   inTransaction,
   NotFoundError,
   pgErrorCode,
   RetryLaterError,
+  toMinorUnits,
   writeEvent,
   type CurrentUser,
   type EventData,
@@ -14,14 +16,21 @@ import type { Kysely } from 'kysely'
 import type { OrdersContext } from '../context.js'
 import type { Database } from '../db/schema.js'
 import { withIdempotencyKey } from './idempotency.js'
+import { eventOnSale, findEventReplica } from '../catalogue/event-replica.service.js'
+import { findTicket } from '../tickets/ticket-replica.repository.js'
 import {
+  EventTicketLimitError,
   NotYoursError,
   OrderCompleteError,
+  PriceChangedError,
   TicketAlreadyReservedError,
+  TicketNotOnSaleError,
   TooManyOpenOrdersError,
 } from './order.errors.js'
 import {
+  countActiveOrdersOfEvent,
   countOpenOrdersOf,
+  lockActiveOrdersOfEvent,
   findOrder,
   findOrderWithHoldLeft,
   markHoldConfirmed,
@@ -32,7 +41,7 @@ import {
   setStatus,
 } from './order.repository.js'
 import { orderJson, type Order } from './order.schemas.js'
-import { canMove, type CancelReason } from './order-status.js'
+import { canCancel, canMove, type CancelReason } from './order-status.js'
 import type { OrderRow } from './order.table.js'
 
 /**
@@ -43,13 +52,13 @@ import type { OrderRow } from './order.table.js'
 export async function createOrder(
   ctx: OrdersContext,
   buyer: CurrentUser,
-  ticketId: string,
+  { ticketId, price: seenPrice }: { ticketId: string; price?: number },
   idempotencyKey?: string,
 ): Promise<Order> {
   const request = {
     userId: buyer.id,
     key: idempotencyKey,
-    fingerprint: `POST /api/orders ${ticketId}`,
+    fingerprint: `POST /api/orders ${ticketId}${seenPrice === undefined ? '' : ` at ${seenPrice}`}`,
     statusCode: 201,
   }
   // At an on-sale a crowd races for one ticket and all but one lose: a ticket another buyer holds is refused
@@ -59,22 +68,58 @@ export async function createOrder(
   // on (an Idempotency-Key retry replays its answer).
   const reserve = async () => {
     if (await isHeldByAnother(ctx.db, ticketId, buyer.id)) throw new TicketAlreadyReservedError()
-    return placeOrder(ctx, buyer, ticketId, request)
+    return placeOrder(ctx, buyer, { ticketId, seenPrice }, request)
   }
   return ctx.reservations
     ? ctx.reservations.run(ticketId, buyer.id, reserve, () => new TicketAlreadyReservedError())
     : reserve()
 }
 
+/**
+ * Whether the ticket can be reserved, by orders' replicas: on sale (not withdrawn or sold), its event neither
+ * started nor cancelled, at the price the buyer saw. Returns its event, if it has one.
+ */
+async function checkOnSale(
+  trx: Kysely<Database>,
+  ticketId: string,
+  seenPrice: number | undefined,
+): Promise<string | undefined> {
+  const ticket = await findTicket(trx, ticketId)
+  if (!ticket) throw new NotFoundError({ message: 'Ticket not found' })
+  if (ticket.status === 'withdrawn' || ticket.status === 'sold') throw new TicketNotOnSaleError()
+  const event = ticket.event_id === null ? undefined : await findEventReplica(trx, ticket.event_id)
+  if (event && !eventOnSale(event)) {
+    throw new TicketNotOnSaleError({
+      message:
+        event.status === 'cancelled'
+          ? 'This event is cancelled: its tickets are not on sale'
+          : 'This event has started: its tickets are no longer on sale',
+    })
+  }
+  if (seenPrice !== undefined && toMinorUnits(seenPrice, ticket.currency) !== ticket.price) {
+    throw new PriceChangedError({
+      message: `The price just changed: it is now ${formatMinorUnits(ticket.price, ticket.currency)} ${ticket.currency}. Check it and try again`,
+    })
+  }
+  return ticket.event_id ?? undefined
+}
+
 async function placeOrder(
   ctx: OrdersContext,
   buyer: CurrentUser,
-  ticketId: string,
+  { ticketId, seenPrice }: { ticketId: string; seenPrice: number | undefined },
   request: { userId: string; key: string | undefined; fingerprint: string; statusCode: number },
 ): Promise<Order> {
   try {
     return await withIdempotencyKey(ctx.db, request, async (trx) => {
       await lockBuyerReservations(trx, buyer.id)
+      const eventId = await checkOnSale(trx, ticketId, seenPrice)
+      const perEvent = ctx.config.EVENT_TICKET_LIMIT
+      if (eventId && (await countActiveOrdersOfEvent(trx, buyer.id, eventId)) >= perEvent) {
+        throw new EventTicketLimitError({
+          message: `You already hold or have reserved ${perEvent} tickets of this event, the most allowed`,
+        })
+      }
       const max = ctx.config.MAX_OPEN_ORDERS_PER_USER
       if ((await countOpenOrdersOf(trx, buyer.id)) >= max) {
         throw new TooManyOpenOrdersError({
@@ -101,6 +146,7 @@ async function placeOrder(
           version: order.ticket_version,
           price: order.price,
           currency: order.currency,
+          ...(order.event_id !== null && { eventId: order.event_id }),
         },
       })
       afterCommit(trx, () => ctx.metrics?.holdsCreated?.inc())
@@ -146,7 +192,7 @@ export async function cancelOpenOrder(
   order: OrderRow,
   reason: CancelReason,
 ): Promise<boolean> {
-  if (!canMove(order.status, 'cancelled')) return false
+  if (!canCancel(order.status, reason)) return false
   const cancelled = await setStatus(trx, order, 'cancelled', reason)
   await writeEvent(trx, 'order.cancelled', {
     id: cancelled.id,
@@ -155,6 +201,16 @@ export async function cancelOpenOrder(
     reason,
   })
   return true
+}
+
+/**
+ * The event was cancelled: every order of it that is open or complete is cancelled (`event_cancelled`), in
+ * the caller's transaction. tickets withdraws the tickets they held; payments refunds what was paid.
+ */
+export async function cancelOrdersOfCancelledEvent(trx: Kysely<Database>, eventId: string): Promise<void> {
+  for (const order of await lockActiveOrdersOfEvent(trx, eventId)) {
+    await cancelOpenOrder(trx, order, 'event_cancelled')
+  }
 }
 
 /**

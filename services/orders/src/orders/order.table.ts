@@ -11,6 +11,8 @@ export interface OrderTable {
   status: OrderStatus
   cancel_reason: CancelReason | null
   expires_at: Date
+  /** The event of its ticket, if it has one. */
+  event_id: string | null
   version: number
   created_at: ColumnType<Date, never, never>
 }

@@ -20,6 +20,8 @@ export async function applyTicketState(
     currency: ticket.currency,
     user_id: ticket.userId,
     order_id: ticket.orderId ?? null,
+    status: ticket.status ?? null,
+    event_id: ticket.eventId ?? null,
     version: ticket.version,
   })
 }

@@ -7,6 +7,9 @@ export interface TicketReplicaTable {
   currency: string
   user_id: string
   order_id: string | null
+  /** As tickets last announced it; null in replicas made before the catalogue (on sale unless held). */
+  status: 'available' | 'reserved' | 'sold' | 'withdrawn' | null
+  event_id: string | null
   version: number
 }
 

@@ -50,6 +50,8 @@ describe('ticket.created and ticket.updated', () => {
           currency: 'USD',
           user_id: created.userId,
           order_id: null,
+          status: null,
+          event_id: null,
           version: 4,
         }),
       { timeout: 10_000 },

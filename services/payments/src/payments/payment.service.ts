@@ -290,6 +290,18 @@ export async function releaseAttemptsOfCancelledOrder(trx: Kysely<Database>, ord
   }
 }
 
+/**
+ * The order's event was cancelled: whatever the buyer paid or has held on their card goes back in full (the
+ * reconciler refunds or voids at the gateway after this transaction). Redelivered, it finds the work owed.
+ */
+export async function refundOrderOfCancelledEvent(trx: Kysely<Database>, orderId: string): Promise<void> {
+  const payment = await findLivePayment(trx, orderId)
+  if (payment?.status === 'captured') await oweSettlement(trx, payment.id, 'refund')
+  else if (payment?.status === 'requires_action' || payment?.status === 'authorized') {
+    await oweSettlement(trx, payment.id, 'void')
+  }
+}
+
 function view(payment: PaymentRow): PaymentView {
   return {
     id: payment.id,

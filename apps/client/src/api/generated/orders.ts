@@ -103,6 +103,7 @@ export interface paths {
           'application/json': {
             /** Format: uuid */
             ticketId: string
+            price?: number
           }
         }
       }
@@ -172,6 +173,20 @@ export interface paths {
         }
         /** @description No such resource (a malformed id included) */
         404: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description Changed at the same time by another request; retrying may succeed */
+        409: {
           headers: {
             [name: string]: unknown
           }
