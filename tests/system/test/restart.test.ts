@@ -1,5 +1,5 @@
 import { afterAll, expect, test } from 'vitest'
-import { DEMO_LISTINGS, seedDemoListings } from '@ticketing/stack'
+import { DEMO_ADMIN_EMAIL, DEMO_LISTINGS_ON_SALE, seedDemoMarketplace } from '@ticketing/stack'
 import { eventually, startTestStack, type TestStack } from '../src/test-stack.js'
 
 let stack: TestStack | undefined
@@ -15,10 +15,17 @@ interface Order {
 
 test('a second start carries on with the first one’s data: listings, orders, sessions, no second seed', async () => {
   // The buyer retries until orders has heard of the ticket; the per-member rate is not the subject here.
-  stack = await startTestStack({ env: { ORDER_RATE_LIMIT_PER_MINUTE: '100000' } })
-  await seedDemoListings(stack.url, stack.dataDir, stack.output)
-  const listed = await stack.visitor().get<unknown[]>('/api/tickets')
-  expect(listed.body).toHaveLength(DEMO_LISTINGS.length)
+  stack = await startTestStack({
+    env: { ORDER_RATE_LIMIT_PER_MINUTE: '100000', ADMIN_EMAILS: DEMO_ADMIN_EMAIL },
+  })
+  await seedDemoMarketplace(stack.url, stack.dataDir, stack.output)
+  const listed = await stack.visitor().get<unknown[]>('/api/tickets?limit=200')
+  expect(listed.body).toHaveLength(DEMO_LISTINGS_ON_SALE)
+  const events = await stack.visitor().get<{ status: string }[]>('/api/events?limit=200')
+  expect(events.body.map((event) => event.status).sort()).toEqual([
+    ...Array(10).fill('scheduled'),
+    'postponed',
+  ])
 
   const seller = await stack.signUp()
   const buyer = await stack.signUp()
@@ -32,12 +39,12 @@ test('a second start carries on with the first one’s data: listings, orders, s
   })
 
   stack = await stack.restart()
-  await seedDemoListings(stack.url, stack.dataDir, stack.output)
+  await seedDemoMarketplace(stack.url, stack.dataDir, stack.output)
 
   // Same listings (the demo ones were not made again; the reserved one is off sale), same order, and the
   // buyer's session from before the restart still works: the key pair in the data folder was kept.
-  const again = await stack.visitor().get<{ title: string }[]>('/api/tickets')
-  expect(again.body).toHaveLength(DEMO_LISTINGS.length)
+  const again = await stack.visitor().get<{ title: string }[]>('/api/tickets?limit=200')
+  expect(again.body).toHaveLength(DEMO_LISTINGS_ON_SALE)
   const kept = await buyer.get<Order>(`/api/orders/${order.id}`)
   expect(kept.status).toBe(200)
   expect(['created', 'awaiting:payment']).toContain(kept.body.status) // still open: held, not paid

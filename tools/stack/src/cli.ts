@@ -4,7 +4,7 @@ import { services } from '@ticketing/common'
 import { findOrStartInfrastructure, SetupError, type Infrastructure } from './infrastructure.js'
 import { privateNatsAuthorization } from './nats-users.js'
 import { TerminalOutput } from './output.js'
-import { seedDemoListings } from './seed.js'
+import { DEMO_ADMIN_EMAIL, seedDemoMarketplace } from './seed.js'
 import { DEFAULT_PORTS, repositoryRoot, startStack, type Stack } from './stack.js'
 
 const output = new TerminalOutput()
@@ -89,6 +89,8 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   })
 }
 
+const seeding = env.SEED !== 'false'
+
 try {
   const port = gatewayPort()
   infrastructure = await findOrStartInfrastructure({
@@ -110,9 +112,11 @@ try {
     namespace: namespace(),
     databaseName: (service) => services[service].database!.replace(/^ticketing_/, `${namespace()}_`),
     signal: aborting.signal,
-    // ORDER_HOLD_SECONDS, ADMIN_EMAILS, PAYMENT_GATEWAY, STRIPE_*, LOG_LEVEL reach every process as they are.
+    // ORDER_HOLD_SECONDS, ADMIN_EMAILS, PAYMENT_GATEWAY, STRIPE_*, LOG_LEVEL reach every process as they are;
+    // with the demo, its admin is one of ADMIN_EMAILS (it adds the demo events).
+    ...(seeding && { env: { ADMIN_EMAILS: [env.ADMIN_EMAILS, DEMO_ADMIN_EMAIL].filter(Boolean).join(',') } }),
   })
-  if (env.SEED !== 'false') await seedDemoListings(stack.url, dataDir, output)
+  if (seeding) await seedDemoMarketplace(stack.url, dataDir, output)
   output.notice(`Ticketing is running at http://localhost:${port}  (Ctrl-C stops it)`)
 } catch (error) {
   if (!aborting.signal.aborted) {

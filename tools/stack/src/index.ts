@@ -13,7 +13,13 @@ export { KUBERNETES_AUTH_FILE, kubernetesNatsAuthorization, privateNatsAuthoriza
 export { ManagedProcess, type ProcessSpec } from './managed-process.js'
 export { FileOutput, TerminalOutput, type StackOutput } from './output.js'
 export { canListen, freePort, isPortOpen } from './ports.js'
-export { DEMO_LISTINGS, seedDemoListings } from './seed.js'
+export {
+  DEMO_ADMIN_EMAIL,
+  DEMO_EVENTS,
+  DEMO_LISTINGS_ON_SALE,
+  localInstant,
+  seedDemoMarketplace,
+} from './seed.js'
 export {
   DEFAULT_PORTS,
   repositoryRoot,

@@ -8,8 +8,11 @@ import { FormAlert } from './form-parts'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-/** Reserves the ticket (POST /api/orders) and opens the order, where the buyer pays. */
-export function BuyButton({ ticketId, label }: { ticketId: string; label: string }) {
+/**
+ * Reserves the ticket (POST /api/orders) at the price the buyer sees, and opens the order, where they pay. If
+ * the seller changed the price a moment ago, orders answers 409 and the page shows the new one.
+ */
+export function BuyButton({ ticketId, price, label }: { ticketId: string; price: number; label: string }) {
   const router = useRouter()
   const [pending, setPending] = useState(false)
   const [errors, setErrors] = useState<string[]>([])
@@ -21,11 +24,12 @@ export function BuyButton({ ticketId, label }: { ticketId: string; label: string
     setErrors([])
     idempotencyKey.current ??= crypto.randomUUID()
     const headers = { 'idempotency-key': idempotencyKey.current }
-    let result = await apiFetch<Order>('/api/orders', { method: 'POST', body: { ticketId }, headers })
+    const body = { ticketId, price }
+    let result = await apiFetch<Order>('/api/orders', { method: 'POST', body, headers })
     // A ticket listed a moment ago may not have reached orders yet: give it a few seconds.
     for (let attempt = 0; !result.ok && result.status === 404 && attempt < 4; attempt++) {
       await sleep(750)
-      result = await apiFetch<Order>('/api/orders', { method: 'POST', body: { ticketId }, headers })
+      result = await apiFetch<Order>('/api/orders', { method: 'POST', body, headers })
     }
     if (result.ok) {
       router.push(`/orders/${result.data.id}`)
@@ -37,6 +41,7 @@ export function BuyButton({ ticketId, label }: { ticketId: string; label: string
       window.location.assign(`/signin?next=${encodeURIComponent(`/tickets/${ticketId}`)}`)
       return
     }
+    if (result.status === 409) router.refresh() // the price changed: show the one it is now
     const taken = result.status === 400 && result.errors.some((e) => /reserved/i.test(e.message))
     setErrors(
       taken

@@ -52,3 +52,44 @@ export const ORDER_STATUS_TONE: Record<OrderStatus, string> = {
 export function isActiveOrder(status: OrderStatus): boolean {
   return status === 'created' || status === 'awaiting:payment'
 }
+
+/**
+ * An event's start in its own time zone, as people there read it: "Sat, May 1, 2027, 7:30 PM BST". An event is
+ * when it is where it happens, whatever the visitor's zone.
+ */
+export function formatEventTime(iso: string, timeZone: string): string {
+  const date = new Date(iso)
+  if (Number.isNaN(date.getTime())) return iso
+  try {
+    return new Intl.DateTimeFormat(LOCALE, {
+      weekday: 'short',
+      month: 'short',
+      day: 'numeric',
+      year: 'numeric',
+      hour: 'numeric',
+      minute: '2-digit',
+      timeZone,
+      timeZoneName: 'short',
+    }).format(date)
+  } catch {
+    return dateFormat.format(date)
+  }
+}
+
+export const CATEGORY_LABEL: Record<string, string> = {
+  concert: 'Concerts',
+  sports: 'Sports',
+  theatre: 'Theatre',
+  comedy: 'Comedy',
+  festival: 'Festivals',
+  other: 'Other',
+}
+
+/** "face value", "face value + 10%": an event's resale cap in words. */
+export function describeCap(cap: {
+  kind: 'none' | 'face' | 'face_plus'
+  percent?: number
+}): string | undefined {
+  if (cap.kind === 'none') return undefined
+  return cap.kind === 'face' ? 'face value' : `face value + ${cap.percent ?? 0}%`
+}

@@ -30,3 +30,8 @@ export type UserSummary = Json<AuthPaths['/api/users']['get'], 200>[number]
 
 /** A payment attempt as payments answers it. */
 export type Payment = Json<PaymentsPaths['/api/payments/{id}']['get'], 200>
+
+/** An event of the catalogue, with its tickets on sale counted. */
+export type CatalogueEvent = Json<TicketsPaths['/api/events/{id}']['get'], 200>
+
+export type EventCategory = CatalogueEvent['category']

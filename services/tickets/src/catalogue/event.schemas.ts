@@ -43,7 +43,7 @@ export const EventIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) }
 
 export const ListEventsQuery = Type.Object({
   ...pageQuery,
-  /** Words of the name, performer or venue, in any order. */
+  /** Words of the name, performer, venue or city, in any order. */
   q: Type.Optional(Type.String({ maxLength: 100, title: 'Search text' })),
   city: Type.Optional(Type.String({ maxLength: 100, title: 'City' })),
   category: Type.Optional(Category),

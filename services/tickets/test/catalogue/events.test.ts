@@ -202,7 +202,7 @@ describe('the events catalogue: /api/events', () => {
         venue: 'Wembley Stadium',
         category: 'concert',
       })
-      for (const q of ['Eras Taylor', 'eras', 'WEMBLEY swift', 'tour the']) {
+      for (const q of ['Eras Taylor', 'eras', 'WEMBLEY swift', 'tour the', 'swift london']) {
         const found = (await list(`?q=${encodeURIComponent(q)}`)).json<Event[]>()
         expect(
           found.map((e) => e.id),

@@ -23,7 +23,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       created_at timestamptz(3) not null default now(),
       constraint events_percent_with_face_plus
         check ((price_cap_kind = 'face_plus') = (price_cap_percent is not null)),
-      -- What GET /api/events?q= searches: name, performer and venue, in one lower-cased text.
+      -- What GET /api/events?q= searches: name, performer and venue, in one lower-cased text (and the city,
+      -- since 2026_11_29_1000).
       search_text text generated always as
         (lower(name || ' ' || coalesce(performer, '') || ' ' || venue)) stored
     )`.execute(db)

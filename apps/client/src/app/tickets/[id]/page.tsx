@@ -5,14 +5,15 @@ import { BuyButton } from '../../../components/buy-button'
 import { Problem } from '../../../components/problem'
 import { TicketForm } from '../../../components/ticket-form'
 import { apiGet, getCurrentUser } from '../../../lib/api-server'
-import { formatMoney } from '../../../lib/format'
-import type { Order, Ticket } from '../../../lib/types'
+import { formatEventTime, formatMoney } from '../../../lib/format'
+import type { CatalogueEvent, Order, Ticket } from '../../../lib/types'
 
 type Params = Promise<{ id: string }>
 
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
   const result = await apiGet<Ticket>(`/api/tickets/${encodeURIComponent((await params).id)}`)
-  return { title: result.ok ? result.data.title : 'Ticket' }
+  if (result.ok) return { title: result.data.title }
+  return { title: result.status === 404 ? 'Ticket not found' : 'Ticket' }
 }
 
 export default async function TicketPage({ params }: { params: Params }) {
@@ -37,6 +38,15 @@ export default async function TicketPage({ params }: { params: Params }) {
   // Reserved: if the order is the viewer's own, say so and link to it (someone else's answers 401).
   const own = reserved && user && !mine ? await apiGet<Order>(`/api/orders/${ticket.orderId}`) : undefined
   const myOrder = own?.ok ? own.data : undefined
+  const eventResult = ticket.eventId
+    ? await apiGet<CatalogueEvent>(`/api/events/${encodeURIComponent(ticket.eventId)}`)
+    : undefined
+  const event = eventResult?.ok ? eventResult.data : undefined
+  const place = [
+    ticket.section,
+    ticket.row && `Row ${ticket.row}`,
+    ticket.seat && `Seat ${ticket.seat}`,
+  ].filter(Boolean)
 
   return (
     <div className="ticket-detail">
@@ -46,7 +56,28 @@ export default async function TicketPage({ params }: { params: Params }) {
       <article className="card ticket-hero">
         <div>
           <h1>{ticket.title}</h1>
+          {event && (
+            <p className="ticket-event">
+              <Link href={`/events/${event.id}`}>{event.name}</Link>
+              {' · '}
+              <time dateTime={event.startsAt}>{formatEventTime(event.startsAt, event.timezone)}</time>
+              {' · '}
+              {event.venue}, {event.city}
+              {event.status !== 'scheduled' && (
+                <>
+                  {' '}
+                  <span className={`badge badge-${event.status === 'cancelled' ? 'danger' : 'warning'}`}>
+                    {event.status === 'cancelled' ? 'Cancelled' : 'Postponed'}
+                  </span>
+                </>
+              )}
+            </p>
+          )}
+          {place.length > 0 && <p className="muted">{place.join(' · ')}</p>}
           <p className="price price-large">{price}</p>
+          {ticket.faceValue !== undefined && (
+            <p className="muted">Face value {formatMoney(ticket.faceValue, ticket.currency)}</p>
+          )}
         </div>
         <p>
           {reserved ? (
@@ -83,7 +114,7 @@ export default async function TicketPage({ params }: { params: Params }) {
             sale.
           </p>
         ) : user ? (
-          <BuyButton ticketId={ticket.id} label={`Buy for ${price}`} />
+          <BuyButton ticketId={ticket.id} price={ticket.price} label={`Buy for ${price}`} />
         ) : (
           <p>
             <Link
