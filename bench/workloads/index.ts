@@ -1,6 +1,7 @@
 import type { Workload } from '../src/workload.js'
 import { authWorkload } from './auth/auth.workload.js'
 import { busWorkload } from './bus/bus.workload.js'
+import { catalogueWorkload } from './catalogue/catalogue.workload.js'
 import { frameworkWorkload } from './framework/framework.workload.js'
 import { ordersWorkload } from './orders/orders.workload.js'
 import { siteWorkload } from './site/site.workload.js'
@@ -14,4 +15,5 @@ export const workloads: Workload[] = [
   ordersWorkload,
   siteWorkload,
   stackWorkload,
+  catalogueWorkload,
 ]

@@ -60,9 +60,14 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                   </>
                 )}
                 {user?.role === 'admin' && (
-                  <li>
-                    <Link href="/admin/users">Users</Link>
-                  </li>
+                  <>
+                    <li>
+                      <Link href="/admin/events">Events</Link>
+                    </li>
+                    <li>
+                      <Link href="/admin/users">Users</Link>
+                    </li>
+                  </>
                 )}
               </ul>
             </nav>
