@@ -84,6 +84,7 @@ export {
   type AuthenticationOptions,
 } from './auth/authentication.js'
 export { RevocationList } from './auth/revocation-list.js'
+export { defaultDisplayName, DISPLAY_NAME_MAX, DISPLAY_NAME_MIN } from './auth/display-names.js'
 export {
   newestFirst,
   orderedPage,

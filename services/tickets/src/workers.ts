@@ -11,6 +11,8 @@ import type { Database } from './db/schema.js'
 import { onOrderCancelled } from './events/order-cancelled.listener.js'
 import { onOrderCompleted } from './events/order-completed.listener.js'
 import { onOrderCreated } from './events/order-created.listener.js'
+import { onUserCreated } from './events/user-created.listener.js'
+import { onUserUpdated } from './events/user-updated.listener.js'
 
 /**
  * What runs beside the HTTP routes: the outbox relay, the listeners (reservations and sales follow the
@@ -19,6 +21,8 @@ import { onOrderCreated } from './events/order-created.listener.js'
  */
 export function startWorkers(app: ServiceInstance, deps: { db: Kysely<Database>; bus: Bus }) {
   const listeners = new EventListeners({ bus: deps.bus, db: deps.db, logger: app.log })
+    .on('user.created', onUserCreated)
+    .on('user.updated', onUserUpdated)
     .on('order.created', onOrderCreated)
     .on('order.cancelled', onOrderCancelled)
     .on('order.completed', onOrderCompleted)

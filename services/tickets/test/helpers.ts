@@ -149,7 +149,8 @@ export async function startTickets(env: Record<string, string> = {}) {
 export type TicketsHarness = Awaited<ReturnType<typeof startTickets>>
 
 /** The events tickets listens to. */
-type TicketsEventType = 'order.created' | 'order.cancelled' | 'order.completed'
+type TicketsEventType =
+  'user.created' | 'user.updated' | 'order.created' | 'order.cancelled' | 'order.completed'
 
 /** A signed-in user and the cookie that says so. */
 export interface User {

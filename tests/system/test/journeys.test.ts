@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { openApiDocuments, services } from '@ticketing/common'
+import { createDb, openApiDocuments, services } from '@ticketing/common'
+import { sql } from 'kysely'
 import type { ApiClient, ApiResponse } from '@ticketing/stack'
 import { eventually, startTestStack, type TestStack } from '../src/test-stack.js'
 
@@ -7,6 +8,7 @@ import { eventually, startTestStack, type TestStack } from '../src/test-stack.js
 // and an eager sweeper make expiry observable within a test.
 const HOLD_SECONDS = 5
 const ADMIN = 'admin@system.test'
+const PASSWORD = 'correct horse battery staple'
 
 interface Ticket {
   id: string
@@ -191,6 +193,101 @@ describe('journeys through the gateway', { timeout: 60_000 }, () => {
       password: 'correct horse battery staple',
     })
     expect(signIn.status).toBe(403)
+  })
+})
+
+describe('an event cancelled, across every service', { timeout: 90_000 }, () => {
+  /** The admin, signed in (signed up by the first test that needs them). */
+  async function asAdmin(): Promise<ApiClient> {
+    const client = stack.visitor()
+    const signedIn = await client.post('/api/users/signin', { email: ADMIN, password: PASSWORD })
+    return signedIn.status === 200 ? client : stack.signUp(ADMIN)
+  }
+
+  test('withdraws its listings, cancels its open and paid orders and refunds the paid one, each once', async () => {
+    const admin = await asAdmin()
+    const event = await admin.post<{ id: string }>('/api/events', {
+      name: 'Cancelled gala',
+      venue: 'Hall',
+      city: 'Leeds',
+      timezone: 'Europe/London',
+      category: 'comedy',
+      startsAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+    })
+    expect(event.status).toBe(201)
+    const seller = await stack.signUp()
+    const list = async (price: number) => {
+      const created = await seller.post<Ticket>('/api/tickets', { eventId: event.body.id, price })
+      expect(created.status).toBe(201)
+      return created.body
+    }
+    const [held, paid, onSale] = [await list(20), await list(30), await list(40)]
+    const holder = await stack.signUp()
+    const payer = await stack.signUp()
+    const heldOrder = await reserve(holder, held.id)
+    const paidOrder = await reserve(payer, paid.id)
+    expect([heldOrder.status, paidOrder.status]).toEqual([201, 201])
+    expect((await pay(payer, paidOrder.body.id)).status).toBe(201)
+    await orderStatus(payer, paidOrder.body.id, 'complete')
+
+    expect((await admin.post(`/api/events/${event.body.id}/cancel`, {})).status).toBe(200)
+
+    await orderStatus(holder, heldOrder.body.id, 'cancelled')
+    await orderStatus(payer, paidOrder.body.id, 'cancelled')
+    const ticketsDb = createDb(stack.databaseUrls.tickets!, { max: 1 })
+    const ordersDb = createDb(stack.databaseUrls.orders!, { max: 1 })
+    const paymentsDb = createDb(stack.databaseUrls.payments!, { max: 1 })
+    try {
+      // The money goes back: refunded if it was captured, or the authorisation voided if the capture had not
+      // happened yet when the event was cancelled (then the buyer was never charged).
+      await eventually(
+        async () => {
+          const { rows } = await sql<{ status: string }>`
+            select status from payments where order_id = ${paidOrder.body.id}`.execute(paymentsDb)
+          return rows.length === 1 && ['refunded', 'voided'].includes(rows[0]!.status) ? true : undefined
+        },
+        { what: 'the paid order refunded', timeoutMs: 30_000 },
+      )
+      await eventually(
+        async () => {
+          const ticket = await stack.visitor().get<{ status: string }>(`/api/tickets/${held.id}`)
+          return ticket.body.status === 'withdrawn' ? true : undefined
+        },
+        { what: 'the held ticket withdrawn once released' },
+      )
+      const { rows: tickets } = await sql<{ id: string; status: string }>`
+        select id, case when sold_at is not null then 'sold' when order_id is not null then 'reserved'
+                        when withdrawn_at is not null then 'withdrawn' else 'available' end as status
+        from tickets where event_id = ${event.body.id}`.execute(ticketsDb)
+      expect(Object.fromEntries(tickets.map((row) => [row.id, row.status]))).toEqual({
+        [held.id]: 'withdrawn',
+        [paid.id]: 'sold',
+        [onSale.id]: 'withdrawn',
+      })
+      const { rows: orders } = await sql<{ status: string; cancel_reason: string }>`
+        select status, cancel_reason from orders where event_id = ${event.body.id}`.execute(ordersDb)
+      expect(orders).toEqual([
+        { status: 'cancelled', cancel_reason: 'event_cancelled' },
+        { status: 'cancelled', cancel_reason: 'event_cancelled' },
+      ])
+      // Each effect once: one cancellation per order in orders' outbox, one refund in payments'.
+      for (const order of [heldOrder.body, paidOrder.body]) {
+        const { rows } = await sql<{ n: string }>`
+          select count(*) as n from outbox where type = 'order.cancelled' and data->>'id' = ${order.id}`.execute(
+          ordersDb,
+        )
+        expect(Number(rows[0]!.n)).toBe(1)
+      }
+      const { rows: refunds } = await sql<{ n: string }>`
+        select count(*) as n from outbox
+        where type = 'payment.refunded' and data->>'orderId' = ${paidOrder.body.id}`.execute(paymentsDb)
+      expect(Number(refunds[0]!.n)).toBe(1)
+      // Nobody can reserve a ticket of it or list one for it any more.
+      expect((await (await stack.signUp()).post('/api/orders', { ticketId: onSale.id })).status).toBe(400)
+      expect((await seller.post('/api/tickets', { eventId: event.body.id, price: 10 })).status).toBe(400)
+    } finally {
+      await Promise.all([ticketsDb.destroy(), ordersDb.destroy(), paymentsDb.destroy()])
+    }
   })
 })
 

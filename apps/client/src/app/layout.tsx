@@ -74,10 +74,10 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             <div className="account">
               {user ? (
                 <>
-                  <span className="account-email" title={user.email}>
+                  <Link href="/account" className="account-email" title={user.email}>
                     <span className="visually-hidden">Signed in as </span>
-                    {user.email}
-                  </span>
+                    {user.displayName}
+                  </Link>
                   <SignOutButton />
                 </>
               ) : (

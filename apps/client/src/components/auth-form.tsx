@@ -6,12 +6,13 @@ import { apiFetch } from '../lib/api-client'
 import { NO_ERRORS, splitErrors, type FormErrors } from '../lib/errors'
 import { Field, FormAlert } from './form-parts'
 
-const FIELDS = ['email', 'password'] as const
+const FIELDS = ['email', 'password', 'displayName'] as const
 
 /** Sign in or sign up: both take an email and a password and set the session cookies. */
 export function AuthForm({ mode, next }: { mode: 'signin' | 'signup'; next: string }) {
   const [email, setEmail] = useState('')
   const [password, setPassword] = useState('')
+  const [displayName, setDisplayName] = useState('')
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS)
   const [pending, setPending] = useState(false)
   const signUp = mode === 'signup'
@@ -20,7 +21,8 @@ export function AuthForm({ mode, next }: { mode: 'signin' | 'signup'; next: stri
     event.preventDefault()
     setPending(true)
     setErrors(NO_ERRORS)
-    const result = await apiFetch(`/api/users/${mode}`, { method: 'POST', body: { email, password } })
+    const body = signUp && displayName.trim() ? { email, password, displayName } : { email, password }
+    const result = await apiFetch(`/api/users/${mode}`, { method: 'POST', body })
     if (result.ok) {
       // A full load, so every server-rendered part of the page sees the new session.
       window.location.assign(next)
@@ -54,6 +56,19 @@ export function AuthForm({ mode, next }: { mode: 'signin' | 'signup'; next: stri
         error={errors.fields['password']}
         hint={signUp ? '8 to 128 characters.' : undefined}
       />
+      {signUp && (
+        <Field
+          name="displayName"
+          label="Display name (optional)"
+          type="text"
+          autoComplete="nickname"
+          maxLength={40}
+          value={displayName}
+          onChange={(event) => setDisplayName(event.target.value)}
+          error={errors.fields['displayName']}
+          hint="What buyers see beside your listings; never your email. You can change it later."
+        />
+      )}
       <button type="submit" className="button button-primary button-block" disabled={pending}>
         {pending ? (signUp ? 'Creating account…' : 'Signing in…') : signUp ? 'Create account' : 'Sign in'}
       </button>

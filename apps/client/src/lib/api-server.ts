@@ -55,7 +55,7 @@ export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
   if (result.status >= 500) {
     const claims = readClaims(token)
     if (claims && claims.exp * 1000 > Date.now())
-      return { id: claims.sub, email: claims.email, role: claims.role }
+      return { id: claims.sub, email: claims.email, role: claims.role, displayName: 'Your account' }
   }
   return null
 })

@@ -13,6 +13,14 @@ const Currency = Type.String({ pattern: '^[A-Z]{3}$' })
 const Version = Type.Integer({ minimum: 0 })
 
 const UserBanChange = Type.Object({ userId: Id, at: Timestamp })
+/** Absent in events written before display names: the name is then defaultDisplayName(id), at version 0. */
+const UserState = Type.Object({
+  id: Id,
+  email: Type.String(),
+  role: Type.Union([Type.Literal('user'), Type.Literal('admin')]),
+  displayName: Type.Optional(Type.String()),
+  version: Type.Optional(Version),
+})
 const TicketState = Type.Object({
   id: Id,
   version: Version,
@@ -59,11 +67,8 @@ const EventState = Type.Object({
 })
 
 export const eventSchemas = {
-  'user.created': Type.Object({
-    id: Id,
-    email: Type.String(),
-    role: Type.Union([Type.Literal('user'), Type.Literal('admin')]),
-  }),
+  'user.created': UserState,
+  'user.updated': UserState,
   'user.banned': UserBanChange,
   'user.unbanned': UserBanChange,
   'session.revoked': Type.Object({ userId: Id, sessionId: Type.Optional(Id), at: Timestamp }),
@@ -144,7 +149,7 @@ export type StreamKey = keyof typeof streams
  */
 export const subscriptions = {
   auth: [],
-  tickets: ['order.created', 'order.cancelled', 'order.completed'],
+  tickets: ['user.created', 'user.updated', 'order.created', 'order.cancelled', 'order.completed'],
   orders: [
     'event.created',
     'event.updated',

@@ -54,6 +54,8 @@ export async function findRefreshToken(
       'u.created_at as user_created_at',
       'u.banned_at',
       'u.ban_reason',
+      'u.display_name',
+      'u.version',
     ])
     .where('t.token_hash', '=', hashRefreshToken(token))
     .forUpdate('t')
@@ -79,6 +81,8 @@ export async function findRefreshToken(
       created_at: row.user_created_at,
       banned_at: row.banned_at,
       ban_reason: row.ban_reason,
+      display_name: row.display_name,
+      version: row.version,
     },
   }
 }

@@ -29,7 +29,7 @@ export const REFRESH_TOKEN_TTL_MS = 30 * 24 * 3_600_000
 
 /** A signed-in user and the two tokens that go into their cookies. */
 export interface IssuedSession {
-  user: { id: string; email: string }
+  user: { id: string; email: string; displayName: string }
   accessToken: string
   refreshToken: string
 }
@@ -53,7 +53,7 @@ export async function openSession(trx: Kysely<Database>, userId: string) {
 
 export async function issue(
   ctx: AuthContext,
-  user: { id: string; email: string; role: Role },
+  user: { id: string; email: string; role: Role; display_name: string },
   session: { sessionId: string; refreshToken: string },
 ): Promise<IssuedSession> {
   const accessToken = await ctx.signer.sign({
@@ -62,7 +62,11 @@ export async function issue(
     role: user.role,
     sessionId: session.sessionId,
   })
-  return { user: { id: user.id, email: user.email }, accessToken, refreshToken: session.refreshToken }
+  return {
+    user: { id: user.id, email: user.email, displayName: user.display_name },
+    accessToken,
+    refreshToken: session.refreshToken,
+  }
 }
 
 /**

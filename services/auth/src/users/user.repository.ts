@@ -21,6 +21,16 @@ export async function findUserById(
   return query.executeTakeFirst()
 }
 
+/** A new display name, one version up. */
+export async function rename(db: Kysely<Database>, id: string, displayName: string): Promise<UserRow> {
+  return db
+    .updateTable('users')
+    .set((eb) => ({ display_name: displayName, version: eb('version', '+', 1) }))
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}
+
 export async function setBan(
   db: Kysely<Database>,
   id: string,

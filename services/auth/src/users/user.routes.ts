@@ -1,17 +1,28 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
-import { pageRequest, requireAuth, requireRole, sendPage, signedInUser } from '@ticketing/common'
+import {
+  defaultDisplayName,
+  NotFoundError,
+  pageRequest,
+  requireAuth,
+  requireRole,
+  sendPage,
+  signedInUser,
+} from '@ticketing/common'
 import Type from 'typebox'
 import type { AuthContext } from '../context.js'
 import { clearSessionCookies, REFRESH_COOKIE, setSessionCookies } from '../sessions/cookies.js'
 import { refresh, signIn, signOut, signOutEverywhere } from '../sessions/session.service.js'
-import { banUser, listUsersPage, signUp, unbanUser } from './user.service.js'
+import { banUser, getProfile, listUsersPage, signUp, unbanUser, updateProfile } from './user.service.js'
 import {
   BanBody,
   Credentials,
   CurrentUserResponse,
   ListUsersQuery,
+  MeResponse,
+  ProfileBody,
   PublicUser,
+  SignupBody,
   UserIdParams,
   UserSummary,
 } from './user.schemas.js'
@@ -41,7 +52,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: AuthContext }> = async
     {
       schema: {
         summary: 'Create an account and sign in (session and refresh cookies)',
-        body: Credentials,
+        body: SignupBody,
         response: { 201: PublicUser },
         errors: ['EMAIL_IN_USE', 'RATE_LIMITED'],
       },
@@ -127,8 +138,35 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: AuthContext }> = async
     { schema: { summary: 'Who is signed in (null when nobody is)', response: { 200: CurrentUserResponse } } },
     async (request) => {
       const user = request.currentUser
-      return { currentUser: user && { id: user.id, email: user.email, role: user.role } }
+      if (!user) return { currentUser: null }
+      // The display name is not in the token (a rename would wait for its expiry): read it here. With the
+      // database away, the token still says who this is; the name is then the default one.
+      const fromToken = {
+        id: user.id,
+        email: user.email,
+        role: user.role,
+        displayName: defaultDisplayName(user.id),
+      }
+      const found = await getProfile(ctx, user.id).catch((error: unknown) =>
+        error instanceof NotFoundError ? null : fromToken,
+      )
+      return { currentUser: found }
     },
+  )
+
+  // requireAuth on onRequest, before the body is validated: signed out is 401 whatever the body says.
+  app.put(
+    '/me',
+    {
+      onRequest: requireAuth,
+      schema: {
+        summary: 'Change the signed-in member’s display name (what others see; never the email)',
+        body: ProfileBody,
+        response: { 200: MeResponse },
+        errors: ['NOT_SIGNED_IN'],
+      },
+    },
+    async (request) => updateProfile(ctx, signedInUser(request).id, request.body),
   )
 
   app.get(

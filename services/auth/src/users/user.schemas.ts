@@ -1,6 +1,12 @@
 import Type, { type Static } from 'typebox'
 import { Compile } from 'typebox/compile'
-import { pageQuery, ValidationError, type ErrorItem } from '@ticketing/common'
+import {
+  DISPLAY_NAME_MAX,
+  DISPLAY_NAME_MIN,
+  pageQuery,
+  ValidationError,
+  type ErrorItem,
+} from '@ticketing/common'
 
 export const Credentials = Type.Object({
   email: Type.String(),
@@ -8,14 +14,27 @@ export const Credentials = Type.Object({
 })
 export type Credentials = Static<typeof Credentials>
 
-export const PublicUser = Type.Object({ id: Type.String(), email: Type.String() })
-
-export const CurrentUserResponse = Type.Object({
-  currentUser: Type.Union([
-    Type.Object({ id: Type.String(), email: Type.String(), role: Type.String() }),
-    Type.Null(),
-  ]),
+/** Sign-up: the credentials and, optionally, the name others will see (a neutral one otherwise). */
+export const SignupBody = Type.Object({
+  email: Type.String(),
+  password: Type.String(),
+  displayName: Type.Optional(Type.String({ title: 'Display name' })),
 })
+export type SignupBody = Static<typeof SignupBody>
+
+export const ProfileBody = Type.Object({ displayName: Type.String({ title: 'Display name' }) })
+
+export const PublicUser = Type.Object({ id: Type.String(), email: Type.String(), displayName: Type.String() })
+
+const SignedInUser = Type.Object({
+  id: Type.String(),
+  email: Type.String(),
+  role: Type.String(),
+  displayName: Type.String(),
+})
+
+export const CurrentUserResponse = Type.Object({ currentUser: Type.Union([SignedInUser, Type.Null()]) })
+export const MeResponse = SignedInUser
 
 export const UserSummary = Type.Object({
   id: Type.String(),
@@ -50,8 +69,44 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase()
 }
 
-/** The sign-up rules, every broken one reported at once: a valid email, a password of 8–128 characters, not blank. */
-export function checkSignup({ email, password }: Credentials): { email: string; password: string } {
+/**
+ * A display name: 2–40 characters once trimmed, inner runs of spaces made one, and not an email address (a
+ * name must never give one away). Pushes its error and returns undefined when broken.
+ */
+function checkDisplayName(displayName: string, errors: ErrorItem[]): string | undefined {
+  const name = displayName.trim().replace(/\s+/g, ' ')
+  const length = [...name].length
+  if (length < DISPLAY_NAME_MIN || length > DISPLAY_NAME_MAX) {
+    errors.push({
+      field: 'displayName',
+      message: `Display name must be ${DISPLAY_NAME_MIN} to ${DISPLAY_NAME_MAX} characters`,
+    })
+    return undefined
+  }
+  if (name.includes('@')) {
+    errors.push({ field: 'displayName', message: 'Display name must not be an email address' })
+    return undefined
+  }
+  return name
+}
+
+/** PUT /me: the new display name, checked. */
+export function checkProfile({ displayName }: { displayName: string }): string {
+  const errors: ErrorItem[] = []
+  const name = checkDisplayName(displayName, errors)
+  if (errors.length > 0) throw new ValidationError(errors)
+  return name!
+}
+
+/**
+ * The sign-up rules, every broken one reported at once: a valid email, a password of 8–128 characters, not
+ * blank, and a display name if one is given.
+ */
+export function checkSignup({ email, password, displayName }: SignupBody): {
+  email: string
+  password: string
+  displayName?: string
+} {
   const errors: ErrorItem[] = []
   const normalized = checkEmail(email, errors)
   const length = [...password].length
@@ -59,8 +114,9 @@ export function checkSignup({ email, password }: Credentials): { email: string; 
   else if (length < 8) errors.push({ field: 'password', message: 'Password must be at least 8 characters' })
   else if (length > PASSWORD_MAX_LENGTH)
     errors.push({ field: 'password', message: `Password must be at most ${PASSWORD_MAX_LENGTH} characters` })
+  const name = displayName === undefined ? undefined : checkDisplayName(displayName, errors)
   if (errors.length > 0) throw new ValidationError(errors)
-  return { email: normalized, password }
+  return { email: normalized, password, ...(name !== undefined && { displayName: name }) }
 }
 
 /**

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import {
   afterCommit,
+  defaultDisplayName,
   inTransaction,
   NotFoundError,
   pgErrorCode,
@@ -12,8 +13,8 @@ import type { AuthContext } from '../context.js'
 import { issue, openSession, revokeAndAnnounce, type IssuedSession } from '../sessions/session.service.js'
 import { hashPassword } from './passwords.js'
 import { CannotBanSelfError, EmailInUseError } from './user.errors.js'
-import { findUserById, insertUser, listUsers, setBan } from './user.repository.js'
-import { checkSignup, type Credentials } from './user.schemas.js'
+import { findUserById, insertUser, listUsers, rename, setBan } from './user.repository.js'
+import { checkProfile, checkSignup, type SignupBody } from './user.schemas.js'
 import type { UserRow } from './user.table.js'
 
 function roleFor(ctx: AuthContext, email: string): Role {
@@ -22,14 +23,21 @@ function roleFor(ctx: AuthContext, email: string): Role {
 }
 
 /** Creates the account and signs it in. The unique index, not a prior look-up, decides whether the email is free. */
-export async function signUp(ctx: AuthContext, credentials: Credentials): Promise<IssuedSession> {
-  const { email, password } = checkSignup(credentials)
+export async function signUp(ctx: AuthContext, body: SignupBody): Promise<IssuedSession> {
+  const { email, password, displayName } = checkSignup(body)
   const passwordHash = await hashPassword(password)
   const role = roleFor(ctx, email)
   try {
     const { user, session } = await inTransaction(ctx.db, async (trx) => {
-      const user = await insertUser(trx, { id: randomUUID(), email, password_hash: passwordHash, role })
-      await writeEvent(trx, 'user.created', { id: user.id, email, role })
+      const id = randomUUID()
+      const user = await insertUser(trx, {
+        id,
+        email,
+        password_hash: passwordHash,
+        role,
+        display_name: displayName ?? defaultDisplayName(id),
+      })
+      await writeEvent(trx, 'user.created', announced(user))
       return { user, session: await openSession(trx, user.id) }
     })
     return await issue(ctx, user, session)
@@ -37,6 +45,41 @@ export async function signUp(ctx: AuthContext, credentials: Credentials): Promis
     if (pgErrorCode(error) === '23505') throw new EmailInUseError({ field: 'email' })
     throw error
   }
+}
+
+/** What other services keep of a member: tickets shows the display name beside their listings. */
+function announced(user: UserRow) {
+  return {
+    id: user.id,
+    email: user.email,
+    role: user.role,
+    displayName: user.display_name,
+    version: user.version,
+  }
+}
+
+/** The signed-in member as they see themselves. */
+export function profile(user: UserRow) {
+  return { id: user.id, email: user.email, role: user.role, displayName: user.display_name }
+}
+
+export async function getProfile(ctx: AuthContext, userId: string) {
+  const user = await findUserById(ctx.db, userId)
+  if (!user) throw new NotFoundError()
+  return profile(user)
+}
+
+/** A member changes their display name, one version up, announced (user.updated) to every listing of theirs. */
+export async function updateProfile(ctx: AuthContext, userId: string, body: { displayName: string }) {
+  const displayName = checkProfile(body)
+  return inTransaction(ctx.db, async (trx) => {
+    const user = await findUserById(trx, userId, true)
+    if (!user) throw new NotFoundError()
+    if (user.display_name === displayName) return profile(user)
+    const renamed = await rename(trx, userId, displayName)
+    await writeEvent(trx, 'user.updated', announced(renamed))
+    return profile(renamed)
+  })
 }
 
 /** Bans a user: their sessions end and every service refuses their tokens once user.banned arrives. */

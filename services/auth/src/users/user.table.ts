@@ -9,6 +9,10 @@ export interface UserTable {
   created_at: ColumnType<Date, never, never>
   banned_at: Date | null
   ban_reason: string | null
+  /** What others see: never the email. */
+  display_name: string
+  /** Up by one with every change another service keeps a copy of (the display name). */
+  version: ColumnType<number, number | undefined, number>
 }
 
 export type UserRow = Selectable<UserTable>

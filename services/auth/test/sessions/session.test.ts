@@ -1,3 +1,4 @@
+import { defaultDisplayName } from '@ticketing/common'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cookiesOf, setCookie, startAuth, type AuthHarness } from '../helpers.js'
 
@@ -58,7 +59,7 @@ describe('sessions', () => {
 
     const rotated = await refresh(first.refresh)
     expect(rotated.statusCode).toBe(200)
-    expect(rotated.json()).toEqual({ id, email })
+    expect(rotated.json()).toEqual({ id, email, displayName: defaultDisplayName(id) })
     const second = cookiesOf(rotated)
     expect(second.refresh).not.toBe(first.refresh)
     expect(await currentUser(second.session)).toMatchObject({ currentUser: { id } })

@@ -1,3 +1,4 @@
+import { defaultDisplayName } from '@ticketing/common'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cookiesOf, PASSWORD, startAuth, type AuthHarness } from '../helpers.js'
 
@@ -11,7 +12,7 @@ describe('POST /api/users/signin', () => {
     const { id } = await auth.signUp(email)
     const response = await auth.signIn(` ${email.toUpperCase()}`)
     expect(response.statusCode).toBe(200)
-    expect(response.json()).toEqual({ id, email })
+    expect(response.json()).toEqual({ id, email, displayName: defaultDisplayName(id) })
     expect(Object.keys(cookiesOf(response)).sort()).toEqual(['refresh', 'session'])
   })
 

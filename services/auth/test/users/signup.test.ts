@@ -13,7 +13,10 @@ describe('POST /api/users/signup', () => {
     const email = auth.email('mixed')
     const response = await signup({ email: `  ${email.toUpperCase()} `, password: PASSWORD })
     expect(response.statusCode).toBe(201)
-    expect(response.json()).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), email })
+    const id = response.json<{ id: string }>().id
+    // No name chosen: a neutral one from the id, never the email.
+    const displayName = `Member ${id.replace(/-/g, '').slice(0, 4).toUpperCase()}`
+    expect(response.json()).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), email, displayName })
 
     const session = setCookie(response, 'session')
     expect(session).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/', maxAge: 900 })
@@ -28,7 +31,7 @@ describe('POST /api/users/signup', () => {
       url: '/api/users/currentuser',
       cookies: { session: session!.value },
     })
-    expect(current.json()).toEqual({ currentUser: { id: response.json().id, email, role: 'user' } })
+    expect(current.json()).toEqual({ currentUser: { id, email, role: 'user', displayName } })
   })
 
   it('announces user.created through the outbox', async () => {
@@ -39,7 +42,13 @@ describe('POST /api/users/signup', () => {
       .select(['type', 'data'])
       .where('type', '=', 'user.created')
       .execute()
-    expect(event.map((row) => row.data)).toContainEqual({ id, email, role: 'user' })
+    expect(event.map((row) => row.data)).toContainEqual({
+      id,
+      email,
+      role: 'user',
+      displayName: expect.stringMatching(/^Member [0-9A-F]{4}$/),
+      version: 0,
+    })
   })
 
   it('makes ADMIN_EMAILS admins, and ignores a role in the body', async () => {

@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { pageRequest, requireRole, sendPage, toMinorUnits } from '@ticketing/common'
 import Type from 'typebox'
 import type { TicketsContext } from '../context.js'
-import { Ticket, ticketJson } from '../tickets/ticket.schemas.js'
+import { Ticket } from '../tickets/ticket.schemas.js'
+import { ticketsJson } from '../tickets/ticket.service.js'
 import {
   Event,
   EventIdParams,
@@ -70,7 +71,10 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ ctx: TicketsContext }> = a
         section: section?.trim() || undefined,
       }
       const rows = await listTicketsOfEvent(ctx, request.params.id, filter, page)
-      return sendPage(request, reply, rows, page, (ticket) => ticket.price).map(ticketJson)
+      return ticketsJson(
+        ctx,
+        sendPage(request, reply, rows, page, (ticket) => ticket.price),
+      )
     },
   )
 

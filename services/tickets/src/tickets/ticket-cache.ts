@@ -3,6 +3,9 @@ import type { TicketRow } from './ticket.table.js'
 
 /** The channel the tickets table's trigger notifies with the id of every row that changes. */
 export const TICKET_CHANGED_CHANNEL = 'ticket_changed'
+/** The channel user_replicas' trigger notifies with the id of a member whose display name changed. */
+export const SELLER_CHANGED_CHANNEL = 'seller_changed'
+const MAX_NAMES = 50_000
 
 export interface TicketCacheOptions {
   /** tickets' own database: the cache listens on a connection of its own there. */
@@ -27,6 +30,7 @@ export interface TicketCacheOptions {
 export class TicketCache {
   private readonly byId = new Map<string, TicketRow>()
   private readonly firstPages = new Map<number, { rows: TicketRow[]; validUntilMs: number }>()
+  private readonly names = new Map<string, string>()
   private readonly maxTickets: number
   private client: pg.Client | undefined
   private listening = false
@@ -84,6 +88,34 @@ export class TicketCache {
     return rows
   }
 
+  /**
+   * Sellers' display names by id, those not kept loaded at once; a rename drops a name when it commits, as a
+   * change drops a ticket, so every listing shows the new one within the notification's delivery.
+   */
+  async displayNames(
+    ids: string[],
+    load: (missing: string[]) => Promise<Map<string, string>>,
+  ): Promise<Map<string, string>> {
+    const wanted = [...new Set(ids)]
+    const found = new Map<string, string>()
+    const missing: string[] = []
+    for (const id of wanted) {
+      const kept = this.listening ? this.names.get(id) : undefined
+      if (kept === undefined) missing.push(id)
+      else found.set(id, kept)
+    }
+    if (missing.length === 0) return found
+    const loaded = await this.remember(
+      () => load(missing),
+      (names) => {
+        if (this.names.size + names.size > MAX_NAMES) this.names.clear()
+        for (const [id, name] of names) this.names.set(id, name)
+      },
+    )
+    for (const [id, name] of loaded) found.set(id, name)
+    return found
+  }
+
   /** This instance changed the ticket and committed: drop it at once, without waiting to hear it. */
   forget(id: string): void {
     this.changed(id)
@@ -107,6 +139,7 @@ export class TicketCache {
     this.generation++
     this.byId.clear()
     this.firstPages.clear()
+    this.names.clear()
   }
 
   private async listen(): Promise<void> {
@@ -127,10 +160,15 @@ export class TicketCache {
     client.on('end', () => lost())
     client.on('notification', (message) => {
       if (message.channel === TICKET_CHANGED_CHANNEL && message.payload) this.changed(message.payload)
+      if (message.channel === SELLER_CHANGED_CHANNEL && message.payload) {
+        this.generation++
+        this.names.delete(message.payload)
+      }
     })
     try {
       await client.connect()
       await client.query(`listen ${TICKET_CHANGED_CHANNEL}`)
+      await client.query(`listen ${SELLER_CHANGED_CHANNEL}`)
     } catch (error) {
       lost(error as Error)
       return

@@ -8,10 +8,16 @@ import {
   TicketEdit,
   TicketIdParams,
   TicketInput,
-  ticketJson,
   titleOfEventOptional,
 } from './ticket.schemas.js'
-import { createTicket, getTicket, listTicketsPage, updateTicket } from './ticket.service.js'
+import {
+  createTicket,
+  getTicket,
+  listTicketsPage,
+  oneTicketJson,
+  ticketsJson,
+  updateTicket,
+} from './ticket.service.js'
 
 /** `/api/tickets`: anyone browses; a signed-in seller lists and edits their own tickets. */
 export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: TicketsContext }> = async (app, { ctx }) => {
@@ -28,14 +34,14 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: TicketsContext }> = 
       const { userId, q } = request.query
       const page = pageRequest(request.query)
       const rows = await listTicketsPage(ctx, { sellerId: userId, search: q?.trim() || undefined }, page)
-      return sendPage(request, reply, rows, page).map(ticketJson)
+      return ticketsJson(ctx, sendPage(request, reply, rows, page))
     },
   )
 
   app.get(
     '/:id',
     { schema: { summary: 'One ticket', params: TicketIdParams, response: { 200: Ticket } } },
-    async (request) => ticketJson(await getTicket(ctx, request.params.id)),
+    async (request) => oneTicketJson(ctx, await getTicket(ctx, request.params.id)),
   )
 
   // requireAuth on onRequest, before the body is validated: signed out is 401 whatever the body says.
@@ -53,7 +59,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: TicketsContext }> = 
     },
     async (request, reply) => {
       const ticket = await createTicket(ctx, signedInUser(request), request.body)
-      return reply.status(201).send(ticketJson(ticket))
+      return reply.status(201).send(await oneTicketJson(ctx, ticket))
     },
   )
 
@@ -70,6 +76,6 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: TicketsContext }> = 
       },
     },
     async (request) =>
-      ticketJson(await updateTicket(ctx, signedInUser(request), request.params.id, request.body)),
+      oneTicketJson(ctx, await updateTicket(ctx, signedInUser(request), request.params.id, request.body)),
   )
 }

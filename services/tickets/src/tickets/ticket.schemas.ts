@@ -82,6 +82,8 @@ export const Ticket = Type.Object({
   seat: Type.Optional(Type.String()),
   /** Major units. */
   faceValue: Type.Optional(Type.Number()),
+  /** Who sells it, by the name they chose (never their email). */
+  seller: Type.Object({ id: Type.String(), displayName: Type.String() }),
 })
 export type Ticket = Static<typeof Ticket>
 
@@ -91,7 +93,7 @@ export function ticketStatus(ticket: TicketRow): Ticket['status'] {
   return ticket.withdrawn_at === null ? 'available' : 'withdrawn'
 }
 
-export function ticketJson(ticket: TicketRow): Ticket {
+export function ticketJson(ticket: TicketRow, sellerName: string): Ticket {
   return {
     id: ticket.id,
     title: ticket.title,
@@ -106,6 +108,7 @@ export function ticketJson(ticket: TicketRow): Ticket {
     ...(ticket.row !== null && { row: ticket.row }),
     ...(ticket.seat !== null && { seat: ticket.seat }),
     ...(ticket.face_value !== null && { faceValue: toMajorUnits(ticket.face_value, ticket.currency) }),
+    seller: { id: ticket.user_id, displayName: sellerName },
   }
 }
 

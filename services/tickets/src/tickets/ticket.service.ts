@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import {
+  defaultDisplayName,
   inTransaction,
   RetryLaterError,
   ValidationError,
@@ -24,9 +25,12 @@ import {
 import { findEvent } from '../catalogue/event.repository.js'
 import type { EventRow } from '../catalogue/event.table.js'
 import { highestPriceUnder, overCapMessage, priceCapOf, describeCap } from '../catalogue/price-cap.js'
+import { loadDisplayNames } from '../sellers/user-replica.js'
 import {
   checkTicketInput,
+  ticketJson,
   ticketStatus,
+  type Ticket,
   type CheckedListing,
   type TicketEdit,
   type TicketInput,
@@ -89,6 +93,21 @@ function checkAgainstEvent(
   if (listing.price > highest) {
     throw new ValidationError([{ field: 'price', message: overCapMessage(cap, highest, currency) }])
   }
+}
+
+/** Tickets as the API shows them, each with its seller's display name. */
+export async function ticketsJson(ctx: TicketsContext, tickets: TicketRow[]): Promise<Ticket[]> {
+  const names = await ctx.cache.displayNames(
+    tickets.map((ticket) => ticket.user_id),
+    (missing) => loadDisplayNames(ctx.db, missing),
+  )
+  return tickets.map((ticket) =>
+    ticketJson(ticket, names.get(ticket.user_id) ?? defaultDisplayName(ticket.user_id)),
+  )
+}
+
+export async function oneTicketJson(ctx: TicketsContext, ticket: TicketRow): Promise<Ticket> {
+  return (await ticketsJson(ctx, [ticket]))[0]!
 }
 
 export function listTicketsPage(

@@ -301,6 +301,7 @@ describe('the events catalogue: /api/events', () => {
         userId: seller.id,
         version: 0,
         status: 'available',
+        seller: { id: seller.id, displayName: expect.stringMatching(/^Member [0-9A-F]{4}$/) },
       })
       const missing = await listTicket({})
       expect(missing.json()).toEqual({

@@ -25,6 +25,7 @@ describe('POST /api/tickets', () => {
       userId: seller.id,
       version: 0,
       status: 'available',
+      seller: { id: seller.id, displayName: expect.stringMatching(/^Member [0-9A-F]{4}$/) },
     })
     expect(await tickets.ticket(ticket.id)).toEqual(ticket)
   })

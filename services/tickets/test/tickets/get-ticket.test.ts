@@ -20,6 +20,7 @@ describe('GET /api/tickets/:id', () => {
       userId: seller.id,
       version: 0,
       status: 'available',
+      seller: { id: seller.id, displayName: expect.stringMatching(/^Member [0-9A-F]{4}$/) },
     })
   })
 

@@ -24,6 +24,8 @@ export interface paths {
           'application/json': {
             email: string
             password: string
+            /** Display name */
+            displayName?: string
           }
         }
       }
@@ -37,6 +39,7 @@ export interface paths {
             'application/json': {
               id: string
               email: string
+              displayName: string
             }
           }
         }
@@ -169,6 +172,7 @@ export interface paths {
             'application/json': {
               id: string
               email: string
+              displayName: string
             }
           }
         }
@@ -520,6 +524,7 @@ export interface paths {
             'application/json': {
               id: string
               email: string
+              displayName: string
             }
           }
         }
@@ -643,6 +648,7 @@ export interface paths {
                 id: string
                 email: string
                 role: string
+                displayName: string
               } | null
             }
           }
@@ -678,6 +684,138 @@ export interface paths {
       }
     }
     put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/users/me': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    /** Change the signed-in member’s display name (what others see; never the email) */
+    put: {
+      parameters: {
+        query?: never
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody: {
+        content: {
+          'application/json': {
+            /** Display name */
+            displayName: string
+          }
+        }
+      }
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              id: string
+              email: string
+              role: string
+              displayName: string
+            }
+          }
+        }
+        /** @description Invalid input, or a business rule refuses it */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description Not signed in, the session is over, or it belongs to someone else */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description Signed in but not allowed, or a request from another site */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description The body is over 1 MB */
+        413: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description The body is not JSON */
+        415: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description Unavailable for a moment; nothing was done */
+        503: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+      }
+    }
     post?: never
     delete?: never
     options?: never

@@ -44,6 +44,10 @@ export interface paths {
               row?: string
               seat?: string
               faceValue?: number
+              seller: {
+                id: string
+                displayName: string
+              }
             }[]
           }
         }
@@ -125,6 +129,10 @@ export interface paths {
               row?: string
               seat?: string
               faceValue?: number
+              seller: {
+                id: string
+                displayName: string
+              }
             }
           }
         }
@@ -259,6 +267,10 @@ export interface paths {
               row?: string
               seat?: string
               faceValue?: number
+              seller: {
+                id: string
+                displayName: string
+              }
             }
           }
         }
@@ -345,6 +357,10 @@ export interface paths {
               row?: string
               seat?: string
               faceValue?: number
+              seller: {
+                id: string
+                displayName: string
+              }
             }
           }
         }
@@ -1007,6 +1023,10 @@ export interface paths {
               row?: string
               seat?: string
               faceValue?: number
+              seller: {
+                id: string
+                displayName: string
+              }
             }[]
           }
         }

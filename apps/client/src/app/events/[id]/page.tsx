@@ -145,9 +145,11 @@ export default async function EventPage({ params, searchParams }: { params: Para
                       .filter(Boolean)
                       .join(' · ') || ticket.title}
                   </Link>
-                  {ticket.faceValue !== undefined && (
-                    <span className="muted">Face value {formatMoney(ticket.faceValue, ticket.currency)}</span>
-                  )}
+                  <span className="muted">
+                    {ticket.faceValue !== undefined &&
+                      `Face value ${formatMoney(ticket.faceValue, ticket.currency)} · `}
+                    Sold by {ticket.seller.displayName}
+                  </span>
                   {user?.id === ticket.userId && <span className="badge badge-info">Your listing</span>}
                 </div>
                 <p className="price">{formatMoney(ticket.price, ticket.currency)}</p>

@@ -75,9 +75,11 @@ export default async function TicketPage({ params }: { params: Params }) {
           )}
           {place.length > 0 && <p className="muted">{place.join(' · ')}</p>}
           <p className="price price-large">{price}</p>
-          {ticket.faceValue !== undefined && (
-            <p className="muted">Face value {formatMoney(ticket.faceValue, ticket.currency)}</p>
-          )}
+          <p className="muted">
+            {ticket.faceValue !== undefined &&
+              `Face value ${formatMoney(ticket.faceValue, ticket.currency)} · `}
+            Sold by {ticket.seller.displayName}
+          </p>
         </div>
         <p>
           {reserved ? (
