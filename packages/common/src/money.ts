@@ -46,7 +46,10 @@ export function priceDecimalsError(
 ): ErrorItem | undefined {
   const exponent = currencyExponent(currency)
   const minor = price * 10 ** exponent
-  if (Math.abs(minor - Math.round(minor)) <= 1e-6) return undefined
+  // A non-zero amount smaller than the currency's smallest unit (1e-166) is within the tolerance of 0, yet it
+  // has more decimals than the currency: it would be stored as nothing.
+  const whole = Math.abs(minor - Math.round(minor)) <= 1e-6 && (price === 0 || Math.round(minor) !== 0)
+  if (whole) return undefined
   const message =
     exponent === 0
       ? `${subject} must be a whole number of ${currency}`

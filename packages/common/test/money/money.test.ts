@@ -40,6 +40,11 @@ describe('money in minor units of its currency', () => {
       message: 'Price must be a whole number of JPY',
     })
     expect(priceDecimalsError(1.234, 'KWD')).toBeUndefined()
+    // Found by the fuzzer: an amount far below a cent once passed as "near enough whole" and became 0.
+    expect(priceDecimalsError(4.154429231825396e-166, 'USD')).toEqual({
+      field: 'price',
+      message: 'Price must have at most 2 decimals',
+    })
   })
 
   it('knows the gateway’s smallest charge per currency, in minor units', () => {
