@@ -18,6 +18,10 @@ export const configSchema = Type.Object({
   ...portEnv('tickets'),
   /** The ISO 4217 currency every ticket is listed in. */
   CURRENCY: Type.String({ pattern: '^[A-Z]{3}$', default: 'USD' }),
+  /** What a buyer pays on top of a ticket's price, in percent of it: the all-in price is price + this fee. */
+  BUYER_FEE_PERCENT: Type.Number({ minimum: 0, maximum: 50, default: 10 }),
+  /** What the marketplace keeps of a sale, in percent of the price: the seller receives the rest. */
+  SELLER_FEE_PERCENT: Type.Number({ minimum: 0, maximum: 50, default: 5 }),
 })
 
 export type Config = Static<typeof configSchema>

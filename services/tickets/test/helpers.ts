@@ -19,6 +19,7 @@ import { migrationsFolder } from '../src/db/migrate.js'
 import type { Database } from '../src/db/schema.js'
 import type { Ticket } from '../src/tickets/ticket.schemas.js'
 import { startWorkers } from '../src/workers.js'
+import { feeOn } from '../src/fees/fees.js'
 
 /** Listener outcomes arrive within milliseconds; a retried one may wait out a few backoff steps. */
 const EVENTUALLY = { timeout: 15_000, interval: 20 }
@@ -161,8 +162,9 @@ export interface User {
 /** orders' announcement of a new order for a ticket, at the ticket's current price unless told otherwise. */
 export function orderCreated(
   ticket: Ticket,
-  overrides: { id?: string; price?: number } = {},
+  overrides: { id?: string; price?: number; total?: number } = {},
 ): CloudEvent<'order.created'> {
+  const price = overrides.price ?? toMinorUnits(ticket.price, ticket.currency)
   return newEvent(
     'order.created',
     {
@@ -171,10 +173,11 @@ export function orderCreated(
       status: 'created',
       userId: randomUUID(),
       expiresAt: new Date(Date.now() + 15 * 60_000).toISOString(),
+      total: overrides.total ?? price + toMinorUnits(ticket.buyerFee, ticket.currency),
       ticket: {
         id: ticket.id,
         version: ticket.version,
-        price: overrides.price ?? toMinorUnits(ticket.price, ticket.currency),
+        price,
         currency: ticket.currency,
       },
     },
@@ -193,4 +196,19 @@ export function orderCancelled(orderId: string, ticketId: string): CloudEvent<'o
 /** orders' announcement that an order was paid and is complete. */
 export function orderCompleted(orderId: string, ticketId: string): CloudEvent<'order.completed'> {
   return newEvent('order.completed', { id: orderId, version: 2, ticket: { id: ticketId } }, '/orders')
+}
+
+/** The ticket as it reads once its price is `price` (major units, USD), with the default rates' fees. */
+export function repriced(ticket: Ticket, price: number): Ticket {
+  const cents = Math.round(price * 100)
+  const buyerFee = feeOn(cents, 10)
+  const sellerFee = feeOn(cents, 5)
+  return {
+    ...ticket,
+    price,
+    buyerFee: buyerFee / 100,
+    buyerTotal: (cents + buyerFee) / 100,
+    sellerFee: sellerFee / 100,
+    sellerNet: (cents - sellerFee) / 100,
+  }
 }

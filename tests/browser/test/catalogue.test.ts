@@ -102,7 +102,8 @@ describe('the events catalogue in a browser', { timeout: 180_000 }, () => {
       await buyer.waitForURL(/city=/)
       const events = buyer.locator('.event-card')
       await expect.poll(() => events.count()).toBe(1)
-      expect(await events.first().textContent()).toContain('from $42.50')
+      // All-in: 42.50 and the buyer's 10 % fee.
+      expect(await events.first().textContent()).toContain('from $46.75')
       expect(await events.first().textContent()).toContain('3 tickets')
       await shoot(buyer, `catalogue-search-${viewport.name}`)
 
@@ -116,7 +117,7 @@ describe('the events catalogue in a browser', { timeout: 180_000 }, () => {
 
       await rows.first().getByRole('link').click()
       await buyer.waitForURL(/\/tickets\/[0-9a-f-]{36}$/)
-      await buyer.getByRole('button', { name: 'Buy for $42.50' }).click()
+      await buyer.getByRole('button', { name: 'Buy for $46.75' }).click()
       await buyer.waitForURL(/\/orders\/[0-9a-f-]{36}$/)
 
       await buyer.goto(eventPath)

@@ -103,7 +103,7 @@ describe('the marketplace in a browser', { timeout: 120_000 }, () => {
     await listedTicket(`Another show ${stack.namespace}`, 17)
     const html = await (await fetch(stack.url)).text()
     expect(html).toContain(title)
-    expect(html).toContain('$42.00')
+    expect(html).toContain('$46.20') // 42.00 all-in, with the buyer's fee
     // A search is a plain GET form, answered by the server too.
     const found = await (await fetch(`${stack.url}/?q=${encodeURIComponent('server-RENDERED')}`)).text()
     expect(found).toContain(title)

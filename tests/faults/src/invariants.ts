@@ -14,6 +14,7 @@ export const INVARIANTS = {
   I5: 'every outbox row published and applied by every subscriber',
   I6: 'replicas equal their sources',
   I7: 'every effect once: one live payment, one refund, one end, one answer to each reservation',
+  I8: "money adds up: every charge is its order's total, a sold ticket's price and buyer's fee",
 } as const
 
 export type InvariantId = keyof typeof INVARIANTS
@@ -167,6 +168,7 @@ export async function checkInvariants(target: CheckTarget): Promise<Violation[]>
     await checkEventFlow(databases, target, report)
     await checkReplicas(databases, report)
     await checkEffectsOnce(databases, report)
+    await checkMoney(databases, report)
   } finally {
     await databases.close()
   }
@@ -358,13 +360,14 @@ async function checkReplicas(databases: Databases, report: Report): Promise<void
   if (databases.has('tickets') && databases.has('orders')) {
     const sources = await databases.query(
       'tickets',
-      'select id, price, currency, version, order_id from tickets',
+      'select id, price, buyer_fee, currency, version, order_id from tickets',
     )
     const replicas = await databases.query(
       'orders',
-      'select id, price, currency, version, order_id from ticket_replicas',
+      'select id, price, buyer_fee, currency, version, order_id from ticket_replicas',
     )
-    compare('ticket', sources, replicas, ['price', 'currency', 'version', 'order_id'], same, report)
+    const fields = ['price', 'buyer_fee', 'currency', 'version', 'order_id']
+    compare('ticket', sources, replicas, fields, same, report)
   }
   if (databases.has('orders') && databases.has('payments')) {
     const sources = await databases.query('orders', 'select id, status, version from orders')
@@ -431,5 +434,60 @@ async function checkEffectsOnce(databases: Databases, report: Report): Promise<v
     )
     for (const row of answers)
       report('I7', `tickets answered order ${row.order}'s reservation ${row.count} times`)
+  }
+}
+
+/**
+ * I8: what was charged is the order's total, and a complete order's total is the price and buyer's fee of the
+ * ticket sold to it (a sold ticket can no longer be edited, so its row still states them).
+ */
+async function checkMoney(databases: Databases, report: Report): Promise<void> {
+  if (!databases.has('orders')) return
+  const orders = await databases.query<{
+    id: string
+    status: string
+    ticket_id: string
+    price: number
+    buyer_fee: number
+    currency: string
+  }>('orders', 'select id, status, ticket_id, price, buyer_fee, currency from orders')
+  const byId = new Map(orders.map((order) => [order.id, order]))
+  if (databases.has('payments')) {
+    const payments = await databases.query<{
+      id: string
+      order_id: string
+      amount: string
+      currency: string
+    }>('payments', 'select id, order_id, amount, currency from payments')
+    for (const payment of payments) {
+      const order = byId.get(payment.order_id)
+      if (!order) continue // I2 reports a payment without its order
+      const total = Number(order.price) + Number(order.buyer_fee)
+      if (Number(payment.amount) !== total || payment.currency !== order.currency) {
+        report(
+          'I8',
+          `payment ${payment.id} is for ${payment.amount} ${payment.currency}, but order ${order.id}'s total is ${total} ${order.currency}`,
+        )
+      }
+    }
+  }
+  if (databases.has('tickets')) {
+    const sold = await databases.query<{ id: string; order_id: string; price: number; buyer_fee: number }>(
+      'tickets',
+      'select id, order_id, price, buyer_fee from tickets where order_id is not null',
+    )
+    for (const ticket of sold) {
+      const order = byId.get(ticket.order_id)
+      if (order?.status !== 'complete') continue
+      if (
+        Number(order.price) !== Number(ticket.price) ||
+        Number(order.buyer_fee) !== Number(ticket.buyer_fee)
+      ) {
+        report(
+          'I8',
+          `order ${order.id} was completed at ${order.price} + ${order.buyer_fee}, but ticket ${ticket.id} sold at ${ticket.price} + ${ticket.buyer_fee}`,
+        )
+      }
+    }
   }
 }

@@ -58,29 +58,29 @@ async function sale(): Promise<Sale> {
   const user = randomUUID()
   await sql(
     'tickets',
-    `insert into tickets (id, title, price, currency, user_id, version, order_id) values ($1, 'Sold', 2500, 'USD', $2, 1, $3)`,
+    `insert into tickets (id, title, price, buyer_fee, seller_fee, currency, user_id, version, order_id) values ($1, 'Sold', 2500, 250, 125, 'USD', $2, 1, $3)`,
     [ticketId, user, orderId],
   )
   await sql(
     'orders',
-    `insert into ticket_replicas (id, title, price, currency, user_id, order_id, version) values ($1, 'Sold', 2500, 'USD', $2, $3, 1)`,
+    `insert into ticket_replicas (id, title, price, buyer_fee, currency, user_id, order_id, version) values ($1, 'Sold', 2500, 250, 'USD', $2, $3, 1)`,
     [ticketId, user, orderId],
   )
   await sql(
     'orders',
-    `insert into orders (id, user_id, ticket_id, ticket_title, price, currency, status, expires_at, version)
-     values ($1, $2, $3, 'Sold', 2500, 'USD', 'complete', now() + interval '1 minute', 2)`,
+    `insert into orders (id, user_id, ticket_id, ticket_title, price, buyer_fee, currency, status, expires_at, version)
+     values ($1, $2, $3, 'Sold', 2500, 250, 'USD', 'complete', now() + interval '1 minute', 2)`,
     [orderId, randomUUID(), ticketId],
   )
   await sql(
     'payments',
-    `insert into order_replicas (id, user_id, price, currency, status, expires_at, version)
-     values ($1, $2, 2500, 'USD', 'complete', now() + interval '1 minute', 2)`,
+    `insert into order_replicas (id, user_id, total, currency, status, expires_at, version)
+     values ($1, $2, 2750, 'USD', 'complete', now() + interval '1 minute', 2)`,
     [orderId, randomUUID()],
   )
   await sql(
     'payments',
-    `insert into payments (id, order_id, amount, currency, gateway_charge_id, status) values ($1, $2, 2500, 'USD', 'ch_1', $3)`,
+    `insert into payments (id, order_id, amount, currency, gateway_charge_id, status) values ($1, $2, 2750, 'USD', 'ch_1', $3)`,
     [paymentId, orderId, captured],
   )
   // One event of each publisher, published and applied by its subscribers.
@@ -192,6 +192,19 @@ describe('the invariant checker', () => {
       )
     }
     expect(await found()).toContain('I3')
+  })
+
+  test('I8: a charge that is not the order’s total, and an order completed at another price than its ticket’s', async () => {
+    const overcharged = await sale()
+    await sql('payments', `update payments set amount = 2500 where id = $1`, [overcharged.paymentId])
+    const repriced = await sale()
+    await sql('tickets', `update tickets set buyer_fee = 300 where id = $1`, [repriced.ticketId])
+    await sql('orders', `update ticket_replicas set buyer_fee = 300 where id = $1`, [repriced.ticketId])
+    const violations = (await checkInvariants(target)).filter((v) => v.invariant === 'I8')
+    expect(violations.map((v) => v.message)).toEqual([
+      `payment ${overcharged.paymentId} is for 2500 USD, but order ${overcharged.orderId}'s total is 2750 USD`,
+      `order ${repriced.orderId} was completed at 2500 + 250, but ticket ${repriced.ticketId} sold at 2500 + 300`,
+    ])
   })
 
   test('I4: an order open past its hold and grace, and one cancelled as expired before its hold ended', async () => {

@@ -21,6 +21,7 @@ interface Order {
   id: string
   status: string
   expiresAt: string
+  total: number
   ticket: { id: string; price: number }
 }
 
@@ -337,6 +338,7 @@ describe('the promises of DESIGN §1, end to end', { timeout: 60_000 }, () => {
     const ticket = await listTicket(seller, 80)
     const order = await reserve(buyer, ticket.id)
     expect(order.body.ticket.price).toBe(80)
+    expect(order.body.total).toBe(88) // all-in, as the ticket showed it first
     // Once tickets has applied the reservation, the seller cannot change the price. (An edit that beats the
     // reservation there cancels the order instead: DESIGN §1.4, covered in tests/integration.)
     await eventually(
@@ -352,6 +354,7 @@ describe('the promises of DESIGN §1, end to end', { timeout: 60_000 }, () => {
     expect((await pay(buyer, order.body.id)).status).toBe(201)
     const complete = await orderStatus(buyer, order.body.id, 'complete')
     expect(complete.ticket.price).toBe(80)
+    expect(complete.total).toBe(88)
   })
 
   test('5. services stand alone: with auth down, signed-in users keep selling and buying', async () => {

@@ -165,7 +165,10 @@ export default async function HomePage({ searchParams }: { searchParams: Search 
                       .join(' · ')}
                   </p>
                 )}
-                <p className="price">{formatMoney(ticket.price, ticket.currency)}</p>
+                <p className="price">
+                  {formatMoney(ticket.buyerTotal, ticket.currency)}
+                  <span className="price-note">incl. fees</span>
+                </p>
                 {user?.id === ticket.userId && <span className="badge badge-info">Your listing</span>}
               </li>
             ))}

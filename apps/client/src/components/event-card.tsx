@@ -32,6 +32,7 @@ export function EventCard({ event }: { event: CatalogueEvent }) {
           ) : (
             <>
               <span className="price">from {formatMoney(lowestPrice, currency)}</span>{' '}
+              <span className="muted">incl. fees</span>{' '}
               <span className="muted">
                 · {count} {count === 1 ? 'ticket' : 'tickets'}
               </span>

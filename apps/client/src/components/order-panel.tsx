@@ -8,6 +8,7 @@ import {
   formatCountdown,
   formatMoney,
   isActiveOrder,
+  moneyDifference,
   ORDER_STATUS_LABEL,
   ORDER_STATUS_TONE,
 } from '../lib/format'
@@ -188,7 +189,10 @@ export function OrderPanel({ initialOrder, serverNow, stripeKey }: Props) {
   }
 
   const busy = phase !== 'idle'
-  const price = formatMoney(order.ticket.price, order.ticket.currency)
+  // The total is what is charged: the price the buyer saw first, all-in. The breakdown is beside it.
+  const price = formatMoney(order.total, order.ticket.currency)
+  const { currency } = order.ticket
+  const fee = formatMoney(moneyDifference(order.total, order.ticket.price, currency), currency)
   // Open (`created`, or `awaiting:payment` once tickets confirmed the hold) and not run out: payable.
   const canPay = active && !expired
 
@@ -201,6 +205,10 @@ export function OrderPanel({ initialOrder, serverNow, stripeKey }: Props) {
           </span>
           <span className="price price-large">{price}</span>
         </div>
+        <p className="muted price-breakdown">
+          Ticket {formatMoney(order.ticket.price, order.ticket.currency)} + service fee {fee}. Nothing more is
+          added at payment.
+        </p>
         {active && <Countdown secondsLeft={secondsLeft} />}
         <p role="status" aria-live="polite" className="status-text order-notice">
           {notice}

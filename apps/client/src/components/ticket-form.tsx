@@ -5,8 +5,9 @@ import { useState, type FormEvent } from 'react'
 import { apiFetch } from '../lib/api-client'
 import { NO_ERRORS, splitErrors, type FormErrors } from '../lib/errors'
 import { describeCap, formatEventTime, formatMoney } from '../lib/format'
+import { quote } from '../lib/fees'
 import { readPrice } from '../lib/price-input'
-import type { CatalogueEvent, Ticket } from '../lib/types'
+import type { CatalogueEvent, FeeSchedule, Ticket } from '../lib/types'
 import { EventPicker } from './event-picker'
 import { Field, FormAlert } from './form-parts'
 
@@ -21,11 +22,28 @@ function capFor(event: CatalogueEvent | undefined, faceValue: number | undefined
   return (cents + extra) / 100
 }
 
+/** Under the price: what it comes to for both sides once typed, so a seller knows before listing. */
+function priceHint(amount: number | undefined, fees: FeeSchedule | undefined): string {
+  if (amount === undefined) return 'From 0.50 up to 1,000,000, such as 25 or 19,99.'
+  if (!fees) return `Your price: ${formatMoney(amount, CURRENCY)}.`
+  const { buyerTotal, sellerFee, sellerNet } = quote(amount, fees)
+  return `Buyers pay ${formatMoney(buyerTotal, CURRENCY)} with fees. You receive ${formatMoney(sellerNet, CURRENCY)} (after our ${formatMoney(sellerFee, CURRENCY)} fee).`
+}
+
 /**
  * Lists a ticket (POST /api/tickets), for an event found by search or given, or edits one (PUT
  * /api/tickets/:id). Prices are read as people type them (readPrice) and shown back before they are saved.
  */
-export function TicketForm({ ticket, event: givenEvent }: { ticket?: Ticket; event?: CatalogueEvent }) {
+export function TicketForm({
+  ticket,
+  event: givenEvent,
+  fees,
+}: {
+  ticket?: Ticket
+  event?: CatalogueEvent
+  /** The fee rates, to show what buyers pay and what the seller receives; without them, the price alone. */
+  fees?: FeeSchedule
+}) {
   const router = useRouter()
   const [event, setEvent] = useState<CatalogueEvent | undefined>(givenEvent)
   const [withoutEvent, setWithoutEvent] = useState(Boolean(ticket && !ticket.eventId))
@@ -202,11 +220,7 @@ export function TicketForm({ ticket, event: givenEvent }: { ticket?: Ticket; eve
         value={price}
         onChange={(change) => setPrice(change.target.value)}
         error={errors.fields['price']}
-        hint={
-          priceReading?.ok
-            ? `Buyers pay ${formatMoney(priceReading.amount, CURRENCY)}.`
-            : 'From 0.50 up to 1,000,000, such as 25 or 19,99.'
-        }
+        hint={priceHint(priceReading?.ok ? priceReading.amount : undefined, fees)}
       />
       {priceReading && !priceReading.ok && !errors.fields['price'] && (
         <p className="inline-error" role="status">

@@ -18,6 +18,20 @@ export function formatMoney(amount: number, currency: string): string {
   return format.format(amount)
 }
 
+/** a − b in major units, exact to the currency's smallest unit (27.5 − 25 is 2.5, never 2.4999…). */
+export function moneyDifference(a: number, b: number, currency: string): number {
+  let digits = 2
+  try {
+    digits =
+      new Intl.NumberFormat(LOCALE, { style: 'currency', currency }).resolvedOptions()
+        .maximumFractionDigits ?? 2
+  } catch {
+    // an unknown currency: cents
+  }
+  const scale = 10 ** digits
+  return (Math.round(a * scale) - Math.round(b * scale)) / scale
+}
+
 const dateFormat = new Intl.DateTimeFormat(LOCALE, { dateStyle: 'medium', timeZone: 'UTC' })
 
 export function formatDate(iso: string): string {

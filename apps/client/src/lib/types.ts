@@ -35,3 +35,6 @@ export type Payment = Json<PaymentsPaths['/api/payments/{id}']['get'], 200>
 export type CatalogueEvent = Json<TicketsPaths['/api/events/{id}']['get'], 200>
 
 export type EventCategory = CatalogueEvent['category']
+
+/** The marketplace's fee rates, for the forms that show "buyers pay" and "you receive" as a price is typed. */
+export type FeeSchedule = Json<TicketsPaths['/api/tickets/fees']['get'], 200>

@@ -26,6 +26,8 @@ const TicketState = Type.Object({
   version: Version,
   title: Type.String(),
   price: MinorUnits,
+  /** What a buyer pays on top of the price. Absent in events written before fees: 0. */
+  buyerFee: Type.Optional(MinorUnits),
   currency: Currency,
   userId: Id,
   orderId: Type.Optional(Id),
@@ -88,6 +90,8 @@ export const eventSchemas = {
     status: Type.Union([Type.Literal('created'), Type.Literal('awaiting:payment')]),
     userId: Id,
     expiresAt: Timestamp,
+    /** What the buyer is charged: the ticket's all-in price. Absent in events written before fees: the price. */
+    total: Type.Optional(MinorUnits),
     ticket: Type.Object({
       id: Id,
       version: Version,
@@ -108,7 +112,13 @@ export const eventSchemas = {
       Type.Literal('event_cancelled'),
     ]),
   }),
-  'order.completed': Type.Object({ id: Id, version: Version, ticket: Type.Object({ id: Id }) }),
+  'order.completed': Type.Object({
+    id: Id,
+    version: Version,
+    ticket: Type.Object({ id: Id }),
+    /** What the buyer paid. Absent in events written before fees. */
+    total: Type.Optional(MinorUnits),
+  }),
   'order.payment-refused': Type.Object({ orderId: Id, paymentId: Id }),
 
   'expiration.completed': Type.Object({ orderId: Id }),

@@ -28,6 +28,8 @@ export const Order = Type.Object({
   userId: Type.String(),
   expiresAt: Type.String(),
   version: Type.Integer(),
+  /** Major units: what the buyer is charged, the ticket's price and the buyer's fee. */
+  total: Type.Number(),
   ticket: Type.Object({
     id: Type.String(),
     title: Type.String(),
@@ -44,6 +46,7 @@ export function orderJson(order: OrderRow): Order {
     userId: order.user_id,
     expiresAt: order.expires_at.toISOString(),
     version: order.version,
+    total: toMajorUnits(order.price + order.buyer_fee, order.currency),
     ticket: {
       id: order.ticket_id,
       title: order.ticket_title,

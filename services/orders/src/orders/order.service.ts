@@ -77,7 +77,7 @@ export async function createOrder(
 
 /**
  * Whether the ticket can be reserved, by orders' replicas: on sale (not withdrawn or sold), its event neither
- * started nor cancelled, at the price the buyer saw. Returns its event, if it has one.
+ * started nor cancelled, at the all-in price the buyer saw. Returns its event, if it has one.
  */
 async function checkOnSale(
   trx: Kysely<Database>,
@@ -96,9 +96,10 @@ async function checkOnSale(
           : 'This event has started: its tickets are no longer on sale',
     })
   }
-  if (seenPrice !== undefined && toMinorUnits(seenPrice, ticket.currency) !== ticket.price) {
+  const total = ticket.price + ticket.buyer_fee
+  if (seenPrice !== undefined && toMinorUnits(seenPrice, ticket.currency) !== total) {
     throw new PriceChangedError({
-      message: `The price just changed: it is now ${formatMinorUnits(ticket.price, ticket.currency)} ${ticket.currency}. Check it and try again`,
+      message: `The price just changed: it is now ${formatMinorUnits(total, ticket.currency)} ${ticket.currency} with fees. Check it and try again`,
     })
   }
   return ticket.event_id ?? undefined
@@ -141,6 +142,7 @@ async function placeOrder(
         status: 'created',
         userId: order.user_id,
         expiresAt: order.expires_at.toISOString(),
+        total: order.price + order.buyer_fee,
         ticket: {
           id: order.ticket_id,
           version: order.ticket_version,
@@ -271,6 +273,7 @@ export async function applyPayment(
       id: completed.id,
       version: completed.version,
       ticket: { id: completed.ticket_id },
+      total: completed.price + completed.buyer_fee,
     })
     return
   }

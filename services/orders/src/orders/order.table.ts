@@ -6,7 +6,10 @@ export interface OrderTable {
   user_id: string
   ticket_id: string
   ticket_title: string
+  /** Minor units: the ticket's price when the order was placed. */
   price: number
+  /** Minor units: the buyer's fee on it; the order's total, what is charged, is price + buyer_fee. */
+  buyer_fee: number
   currency: string
   status: OrderStatus
   cancel_reason: CancelReason | null

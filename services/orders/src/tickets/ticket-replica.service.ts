@@ -17,6 +17,7 @@ export async function applyTicketState(
     id: ticket.id,
     title: ticket.title,
     price: ticket.price,
+    buyer_fee: ticket.buyerFee ?? 0,
     currency: ticket.currency,
     user_id: ticket.userId,
     order_id: ticket.orderId ?? null,

@@ -3,7 +3,10 @@ import type { Selectable } from 'kysely'
 export interface TicketReplicaTable {
   id: string
   title: string
+  /** Minor units. */
   price: number
+  /** Minor units: what a buyer pays on top of the price. */
+  buyer_fee: number
   currency: string
   user_id: string
   order_id: string | null

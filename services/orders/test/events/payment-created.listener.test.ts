@@ -23,6 +23,7 @@ describe('payment.created', () => {
       id: order.id,
       version: 1,
       ticket: { id: ticket.id },
+      total: 2500,
     })
 
     const late = await orders.placeOrder()

@@ -47,6 +47,7 @@ describe('ticket.created and ticket.updated', () => {
           id: created.id,
           title: 'v4',
           price: 1004,
+          buyer_fee: 0, // events written before fees had none
           currency: 'USD',
           user_id: created.userId,
           order_id: null,

@@ -76,20 +76,25 @@ describe('reservations and the events catalogue', () => {
     })
   })
 
-  it('answers 409 when the price the buyer saw is not the price now, and reserves at the one they saw', async () => {
+  it('answers 409 when the all-in price the buyer saw is not the price now, and reserves at the one they saw', async () => {
     const buyer = await orders.buyer()
-    const ticket = await orders.listTicket({ price: 2500 })
-    const stale = await reserve(ticket.id, buyer.cookies, { price: 20 })
-    expect(stale.statusCode).toBe(409)
-    expect(stale.json()).toEqual({
-      errors: [{ message: 'The price just changed: it is now 25.00 USD. Check it and try again' }],
-    })
+    const ticket = await orders.listTicket({ price: 2500, buyerFee: 250 })
+    // The ticket's price without its fee is not what a buyer is shown first, nor what they pay.
+    for (const price of [20, 25]) {
+      const stale = await reserve(ticket.id, buyer.cookies, { price })
+      expect(stale.statusCode).toBe(409)
+      expect(stale.json()).toEqual({
+        errors: [
+          { message: 'The price just changed: it is now 27.50 USD with fees. Check it and try again' },
+        ],
+      })
+    }
     expect(await orders.outbox('order.created')).not.toContainEqual(
       expect.objectContaining({ ticket: expect.objectContaining({ id: ticket.id }) }),
     )
-    const seen = await reserve(ticket.id, buyer.cookies, { price: 25 })
+    const seen = await reserve(ticket.id, buyer.cookies, { price: 27.5 })
     expect(seen.statusCode).toBe(201)
-    expect(seen.json()).toMatchObject({ ticket: { id: ticket.id, price: 25 } })
+    expect(seen.json()).toMatchObject({ total: 27.5, ticket: { id: ticket.id, price: 25 } })
     const invalid = await reserve(ticket.id, buyer.cookies, { price: '25' })
     expect(invalid.json()).toEqual({ errors: [{ field: 'price', message: 'Price must be a number' }] })
   })

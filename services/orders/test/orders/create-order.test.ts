@@ -14,7 +14,7 @@ describe('POST /api/orders', () => {
   ) => orders.app.inject({ method: 'POST', url: '/api/orders', payload: { ticketId }, cookies, headers })
 
   it('reserves an available ticket for the buyer, held for ORDER_HOLD_SECONDS, and announces it', async () => {
-    const ticket = await orders.listTicket({ title: 'Opera', price: 1999 })
+    const ticket = await orders.listTicket({ title: 'Opera', price: 1999, buyerFee: 200 })
     const buyer = await orders.buyer()
     const before = Date.now()
     const response = await create(ticket.id, buyer.cookies)
@@ -26,6 +26,7 @@ describe('POST /api/orders', () => {
       userId: buyer.id,
       expiresAt: expect.any(String),
       version: 0,
+      total: 21.99,
       ticket: { id: ticket.id, title: 'Opera', price: 19.99, currency: 'USD' },
     })
     const holdMs = Date.parse(order.expiresAt) - before
@@ -37,6 +38,7 @@ describe('POST /api/orders', () => {
       status: 'created',
       userId: buyer.id,
       expiresAt: order.expiresAt,
+      total: 2199,
       ticket: { id: ticket.id, version: 0, price: 1999, currency: 'USD' },
     })
   })

@@ -10,7 +10,7 @@ import type { OrderStatus } from './order-replica.table.js'
  * the missing one has arrived (replicaDecision naks it).
  */
 
-/** A new order starts the replica, with the price the buyer reserved the ticket at. */
+/** A new order starts the replica, with the all-in total the buyer reserved the ticket at. */
 export async function applyOrderCreated(
   trx: Kysely<Database>,
   order: EventData<'order.created'>,
@@ -20,7 +20,7 @@ export async function applyOrderCreated(
   await saveOrder(trx, {
     id: order.id,
     user_id: order.userId,
-    price: order.ticket.price,
+    total: order.total ?? order.ticket.price,
     currency: order.ticket.currency,
     status: order.status,
     expires_at: new Date(order.expiresAt),

@@ -5,8 +5,8 @@ export type OrderStatus = 'created' | 'awaiting:payment' | 'cancelled' | 'comple
 export interface OrderReplicaTable {
   id: string
   user_id: string
-  /** Minor units: what the buyer agreed to pay when they reserved the ticket. */
-  price: number
+  /** Minor units: what the buyer agreed to pay when they reserved the ticket, fees included. */
+  total: number
   currency: string
   status: OrderStatus
   expires_at: Date

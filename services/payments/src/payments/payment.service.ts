@@ -57,7 +57,7 @@ export async function createPayment(
   const payment = {
     paymentId: randomUUID(),
     orderId: order.id,
-    amount: order.price,
+    amount: order.total,
     currency: order.currency,
   }
   try {

@@ -8,22 +8,23 @@ describe('POST /api/payments', () => {
   beforeAll(async () => (payments = await startPayments()))
   afterAll(() => payments.close())
 
-  it('authorises the order’s price, records the attempt and announces it; the money is taken once orders completes the order', async () => {
+  it('authorises the order’s total, records the attempt and announces it; the money is taken once orders completes the order', async () => {
     const buyer = await payments.buyer()
-    const order = await payments.placeOrder(buyer.id)
+    // The ticket's price is 25.00; with the buyer's fee the order's total, what is charged, is 27.50.
+    const order = await payments.placeOrder(buyer.id, { total: 2750 })
     const response = await payments.pay(order.id, 'tok_visa', buyer.cookies)
     expect(response.statusCode).toBe(201)
     const { id } = response.json()
     expect(response.json()).toEqual({ id: expect.any(String), orderId: order.id, status: 'authorized' })
     const [row] = await payments.paymentsOf(order.id)
-    expect(row).toMatchObject({ id, amount: 2500, currency: 'USD', status: 'authorized' })
+    expect(row).toMatchObject({ id, amount: 2750, currency: 'USD', status: 'authorized' })
     expect(await payments.intentsFor(order.id)).toEqual([
       { id: row!.gateway_charge_id, payment_id: id, status: 'authorized' },
     ])
     expect(await payments.outbox('payment.created')).toContainEqual({
       id,
       orderId: order.id,
-      amount: 2500,
+      amount: 2750,
       currency: 'USD',
       gatewayChargeId: row!.gateway_charge_id,
     })

@@ -28,7 +28,8 @@ export function listingFiguresQuery(db: Kysely<Database>, eventIds: string[]) {
     .select((eb) => [
       'event_id',
       eb.fn.countAll<number>().as('listing_count'),
-      eb.fn.min<number>('price').as('lowest_price'),
+      // All-in: what a buyer would pay.
+      eb.fn.min<number>(sql`price + buyer_fee`).as('lowest_price'),
     ])
     .where('event_id', 'in', eventIds)
     .where('order_id', 'is', null)
@@ -134,7 +135,7 @@ export function upcomingEventsQuery(db: Kysely<Database>, filter: EventFilter, p
   return orderedPage(query, page, sql.ref('starts_at'), 'asc')
 }
 
-/** An event's tickets on sale, cheapest first; none once it started. */
+/** An event's tickets on sale, cheapest all-in first; none once it started. */
 export async function listEventTickets(
   db: Kysely<Database>,
   event: EventRow,
@@ -158,8 +159,13 @@ export function eventTicketsQuery(
     .where('event_id', '=', eventId)
     .where('order_id', 'is', null)
     .where('withdrawn_at', 'is', null)
-  if (filter.maxPrice !== undefined) query = query.where('price', '<=', filter.maxPrice)
+  // maxPrice bounds the all-in price; the bound on the price alone (a fee is never negative) lets the index
+  // stop at it.
+  if (filter.maxPrice !== undefined) {
+    query = query.where('price', '<=', filter.maxPrice).where(sql`price + buyer_fee`, '<=', filter.maxPrice)
+  }
   if (filter.section) query = query.where(sql`lower(section)`, '=', filter.section.trim().toLowerCase())
+  // Cheapest all-in first: a fee is a fixed percentage of the price, so the price orders all-in prices too.
   return orderedPage(query, page, sql.ref('price'), 'asc')
 }
 

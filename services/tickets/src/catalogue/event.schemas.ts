@@ -56,6 +56,7 @@ export type ListEventsQuery = Static<typeof ListEventsQuery>
 
 export const EventTicketsQuery = Type.Object({
   ...pageQuery,
+  /** All-in: the price with the buyer's fee. */
   maxPrice: Type.Optional(Type.Number({ minimum: 0, maximum: MAX_PRICE, title: 'Highest price' })),
   section: Type.Optional(Type.String({ maxLength: 40, title: 'Section' })),
 })

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { pageRequest, requireAuth, sendPage, signedInUser } from '@ticketing/common'
 import Type from 'typebox'
 import type { TicketsContext } from '../context.js'
+import { FeeSchedule } from '../fees/fees.js'
 import {
   ListTicketsQuery,
   Ticket,
@@ -36,6 +37,21 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: TicketsContext }> = 
       const rows = await listTicketsPage(ctx, { sellerId: userId, search: q?.trim() || undefined }, page)
       return ticketsJson(ctx, sendPage(request, reply, rows, page))
     },
+  )
+
+  app.get(
+    '/fees',
+    {
+      schema: {
+        summary: "The fees on every sale: a buyer's on top of the price, a seller's out of it",
+        response: { 200: FeeSchedule },
+      },
+    },
+    async () => ({
+      buyerFeePercent: ctx.config.BUYER_FEE_PERCENT,
+      sellerFeePercent: ctx.config.SELLER_FEE_PERCENT,
+      currency: ctx.config.CURRENCY,
+    }),
   )
 
   app.get(

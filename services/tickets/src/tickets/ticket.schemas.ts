@@ -84,6 +84,14 @@ export const Ticket = Type.Object({
   faceValue: Type.Optional(Type.Number()),
   /** Who sells it, by the name they chose (never their email). */
   seller: Type.Object({ id: Type.String(), displayName: Type.String() }),
+  /** Major units: the fee a buyer pays on top of the price. */
+  buyerFee: Type.Number(),
+  /** Major units: the all-in price, price + buyerFee, what a buyer is charged. */
+  buyerTotal: Type.Number(),
+  /** Major units: what the marketplace keeps of the price. */
+  sellerFee: Type.Number(),
+  /** Major units: what the seller receives, price − sellerFee. */
+  sellerNet: Type.Number(),
 })
 export type Ticket = Static<typeof Ticket>
 
@@ -109,6 +117,10 @@ export function ticketJson(ticket: TicketRow, sellerName: string): Ticket {
     ...(ticket.seat !== null && { seat: ticket.seat }),
     ...(ticket.face_value !== null && { faceValue: toMajorUnits(ticket.face_value, ticket.currency) }),
     seller: { id: ticket.user_id, displayName: sellerName },
+    buyerFee: toMajorUnits(ticket.buyer_fee, ticket.currency),
+    buyerTotal: toMajorUnits(ticket.price + ticket.buyer_fee, ticket.currency),
+    sellerFee: toMajorUnits(ticket.seller_fee, ticket.currency),
+    sellerNet: toMajorUnits(ticket.price - ticket.seller_fee, ticket.currency),
   }
 }
 

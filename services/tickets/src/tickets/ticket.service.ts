@@ -26,6 +26,7 @@ import { findEvent } from '../catalogue/event.repository.js'
 import type { EventRow } from '../catalogue/event.table.js'
 import { highestPriceUnder, overCapMessage, priceCapOf, describeCap } from '../catalogue/price-cap.js'
 import { loadDisplayNames } from '../sellers/user-replica.js'
+import { feesFor, type FeeRates } from '../fees/fees.js'
 import {
   checkTicketInput,
   ticketJson,
@@ -48,12 +49,17 @@ export async function announce(
     version: ticket.version,
     title: ticket.title,
     price: ticket.price,
+    buyerFee: ticket.buyer_fee,
     currency: ticket.currency,
     userId: ticket.user_id,
     ...(ticket.order_id !== null && { orderId: ticket.order_id }),
     status: ticketStatus(ticket),
     ...(ticket.event_id !== null && { eventId: ticket.event_id }),
   })
+}
+
+export function feeRates(ctx: TicketsContext): FeeRates {
+  return { buyerPercent: ctx.config.BUYER_FEE_PERCENT, sellerPercent: ctx.config.SELLER_FEE_PERCENT }
 }
 
 /** Whether an event still sells tickets: not cancelled, not started. */
@@ -149,6 +155,7 @@ export async function createTicket(
       id: randomUUID(),
       title: listing.title ?? event!.name,
       price: listing.price,
+      ...feesFor(listing.price, feeRates(ctx)),
       currency,
       user_id: seller.id,
       event_id: event?.id ?? null,
@@ -193,7 +200,11 @@ export async function updateTicket(
         undefined,
       )
     }
-    const saved = await saveTicket(trx, id, { title: changes.title, price: changes.price })
+    const saved = await saveTicket(trx, id, {
+      title: changes.title,
+      price: changes.price,
+      ...feesFor(changes.price, feeRates(ctx)),
+    })
     await announce(trx, 'ticket.updated', saved)
     return saved
   })
@@ -243,7 +254,8 @@ export async function reserveTicketForOrder(
     // order.cancelled is on its way (events on different subjects arrive in any order): wait for it.
     throw new RetryLaterError(`ticket ${ticket.id} is still held by order ${ticket.order_id}`)
   }
-  if (order.ticket.price !== ticket.price) {
+  const total = ticket.price + ticket.buyer_fee
+  if (order.ticket.price !== ticket.price || (order.total !== undefined && order.total !== total)) {
     // The seller changed the price while orders' replica still had the old one: the buyer did not agree
     // to this price, so no reservation.
     await writeEvent(trx, 'ticket.reservation-refused', {

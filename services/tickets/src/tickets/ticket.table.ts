@@ -21,6 +21,10 @@ export interface TicketTable {
   seat: Generated<string | null>
   /** Minor units: the price printed on the ticket, which an event's price cap is measured against. */
   face_value: Generated<number | null>
+  /** Minor units: what a buyer pays on top of the price (all-in: price + buyer_fee), fixed with the price. */
+  buyer_fee: number
+  /** Minor units: what the marketplace keeps of the price; the seller receives price − seller_fee. */
+  seller_fee: number
   /** When it was taken off sale (its event was cancelled); null while it can be on sale. */
   withdrawn_at: Generated<Date | null>
   created_at: ColumnType<Date, never, never>

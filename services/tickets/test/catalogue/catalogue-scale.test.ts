@@ -44,19 +44,21 @@ describe('the catalogue at scale', () => {
       tickets.db,
     )
     await sql`
-      insert into tickets (id, title, price, currency, user_id, event_id, section)
-      select gen_random_uuid(), 'The big one', 1000 + (n * 7919) % 90000, 'USD', gen_random_uuid(),
+      insert into tickets (id, title, price, buyer_fee, seller_fee, currency, user_id, event_id, section)
+      select gen_random_uuid(), 'The big one', 1000 + (n * 7919) % 90000, 100, 50, 'USD', gen_random_uuid(),
              ${bigEvent}, 'Block ' || (n % 40)
       from generate_series(1, 5000) as n`.execute(tickets.db)
     // And the rest of the marketplace: a few listings for each of 5,000 events, sold ones among them.
     await sql`
-      insert into tickets (id, title, price, currency, user_id, event_id, order_id)
-      select gen_random_uuid(), e.name, 500 + (n * 31) % 20000, 'USD', gen_random_uuid(), e.id,
+      insert into tickets (id, title, price, buyer_fee, seller_fee, currency, user_id, event_id, order_id)
+      select gen_random_uuid(), e.name, 500 + (n * 31) % 20000, 50, 25, 'USD', gen_random_uuid(), e.id,
              case when n % 5 = 0 then gen_random_uuid() end
       from (select id, name, row_number() over (order by id) as position from events limit 5000) as e,
            generate_series(1, 4) as n`.execute(tickets.db)
     await sql`analyze events`.execute(tickets.db)
-    await sql`analyze tickets`.execute(tickets.db)
+    // As autovacuum leaves a table after a bulk load: counted from the index alone, a page of events needs
+    // the visibility map, without which the planner rightly reads this small a table whole.
+    await sql`vacuum analyze tickets`.execute(tickets.db)
   })
   afterAll(() => tickets.close())
 
@@ -104,7 +106,7 @@ describe('the catalogue at scale', () => {
     const big = await tickets.app.inject({ url: `/api/events/${bigEvent}` })
     expect(big.json().listings.count).toBe(5000)
     const cheapest = await tickets.app.inject({ url: `/api/events/${bigEvent}/tickets?limit=3` })
-    const prices = cheapest.json<{ price: number }[]>().map((ticket) => ticket.price)
+    const prices = cheapest.json<{ buyerTotal: number }[]>().map((ticket) => ticket.buyerTotal)
     expect(prices).toEqual([...prices].sort((a, b) => a - b))
     expect(prices[0]).toBe(big.json().listings.lowestPrice)
   })

@@ -302,6 +302,10 @@ describe('the events catalogue: /api/events', () => {
         version: 0,
         status: 'available',
         seller: { id: seller.id, displayName: expect.stringMatching(/^Member [0-9A-F]{4}$/) },
+        buyerFee: 2,
+        buyerTotal: 21.99,
+        sellerFee: 1,
+        sellerNet: 18.99,
       })
       const missing = await listTicket({})
       expect(missing.json()).toEqual({
@@ -414,12 +418,15 @@ describe('the events catalogue: /api/events', () => {
       const next = /<([^>]+)>; rel="next"/.exec(all.headers.link as string)![1]!
       const rest = await tickets.app.inject({ url: next })
       expect(rest.json<Ticket[]>().map((t) => t.price)).toEqual([35.5, 55])
-      const cheap = await tickets.app.inject({ url: `/api/events/${event.id}/tickets?maxPrice=35.5` })
-      expect(cheap.json<Ticket[]>().map((t) => t.price)).toEqual([20, 20, 35.5])
+      // maxPrice is all-in: 35.50 is 39.05 with its fee.
+      const cheap = await tickets.app.inject({ url: `/api/events/${event.id}/tickets?maxPrice=39.05` })
+      expect(cheap.json<Ticket[]>().map((t) => t.buyerTotal)).toEqual([22, 22, 39.05])
+      const cheaper = await tickets.app.inject({ url: `/api/events/${event.id}/tickets?maxPrice=39.04` })
+      expect(cheaper.json<Ticket[]>().map((t) => t.price)).toEqual([20, 20])
       const stalls = await tickets.app.inject({ url: `/api/events/${event.id}/tickets?section=stalls` })
       expect(stalls.json<Ticket[]>().map((t) => t.price)).toEqual([35.5, 55, 80])
 
-      expect((await getEvent(event.id)).listings).toEqual({ count: 5, lowestPrice: 20, currency: 'USD' })
+      expect((await getEvent(event.id)).listings).toEqual({ count: 5, lowestPrice: 22, currency: 'USD' })
       const unknown = await tickets.app.inject({ url: `/api/events/${randomUUID()}/tickets` })
       expect(unknown.statusCode).toBe(404)
       const crafted = Buffer.from(JSON.stringify(['2026-11-24T09:00:00.000Z', randomUUID()])).toString(
@@ -431,18 +438,18 @@ describe('the events catalogue: /api/events', () => {
       expect(wrongCursor.statusCode).toBe(400)
     })
 
-    it('keeps each event’s count and lowest price exact through listings, edits, reservations and releases', async () => {
+    it('keeps each event’s count and lowest all-in price exact through listings, edits, reservations and releases', async () => {
       const event = await createEvent()
       const listings = async () => (await getEvent(event.id)).listings
       const cheapest = await listed({ eventId: event.id, price: 30 })
       await listed({ eventId: event.id, price: 45 })
-      expect(await listings()).toEqual({ count: 2, lowestPrice: 30, currency: 'USD' })
+      expect(await listings()).toEqual({ count: 2, lowestPrice: 33, currency: 'USD' })
       const orderId = await tickets.reserve(cheapest)
-      expect(await listings()).toEqual({ count: 1, lowestPrice: 45, currency: 'USD' })
+      expect(await listings()).toEqual({ count: 1, lowestPrice: 49.5, currency: 'USD' })
       const release = orderCancelled(orderId, cheapest.id)
       await tickets.publish(release)
       await tickets.handled(release)
-      expect(await listings()).toEqual({ count: 2, lowestPrice: 30, currency: 'USD' })
+      expect(await listings()).toEqual({ count: 2, lowestPrice: 33, currency: 'USD' })
     })
   })
 

@@ -25,6 +25,7 @@ describe('on order.cancelled', () => {
       version: 2,
       title: 'Opera',
       price: 1999,
+      buyerFee: 200,
       currency: 'USD',
       userId: seller.id,
       status: 'available',

@@ -26,6 +26,7 @@ describe('on order.completed', () => {
       version: 2,
       title: 'Opera',
       price: 1999,
+      buyerFee: 200,
       currency: 'USD',
       userId: seller.id,
       orderId,

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { orderCancelled, orderCreated, startTickets, type TicketsHarness, type User } from '../helpers.js'
+import {
+  orderCancelled,
+  orderCreated,
+  repriced,
+  startTickets,
+  type TicketsHarness,
+  type User,
+} from '../helpers.js'
 
 describe('on order.created', () => {
   let tickets: TicketsHarness
@@ -29,6 +36,7 @@ describe('on order.created', () => {
         version: 1,
         title: 'Opera',
         price: 1999,
+        buyerFee: 200,
         currency: 'USD',
         userId: seller.id,
         orderId: order.data.id,
@@ -59,8 +67,23 @@ describe('on order.created', () => {
       orderId: order.data.id,
       reason: 'price_changed',
     })
-    expect(await tickets.ticket(ticket.id)).toEqual({ ...ticket, price: 29.99, version: 1 })
+    expect(await tickets.ticket(ticket.id)).toEqual({ ...repriced(ticket, 29.99), version: 1 })
     expect((await tickets.updatesOf(ticket.id)).map((update) => update.version)).toEqual([1])
+  })
+
+  it('refuses an order whose all-in total is not the ticket’s, though its price is', async () => {
+    const ticket = await tickets.createTicket(seller, { price: 20 })
+    // The buyer was shown 20.00 + 2.00; an order claiming any other total was not made at this price.
+    const order = orderCreated(ticket, { total: 2100 })
+    await tickets.publish(order)
+    await tickets.handled(order)
+
+    expect(await tickets.outbox('ticket.reservation-refused')).toContainEqual({
+      ticketId: ticket.id,
+      orderId: order.data.id,
+      reason: 'price_changed',
+    })
+    expect(await tickets.ticket(ticket.id)).toEqual(ticket)
   })
 
   it('waits while an earlier order still holds the ticket, and reserves once that order’s cancellation arrives', async () => {

@@ -26,6 +26,11 @@ describe('POST /api/tickets', () => {
       version: 0,
       status: 'available',
       seller: { id: seller.id, displayName: expect.stringMatching(/^Member [0-9A-F]{4}$/) },
+      // 10 % and 5 % of 19.99, each rounded to the cent: 1.999 → 2.00, 0.9995 → 1.00.
+      buyerFee: 2,
+      buyerTotal: 21.99,
+      sellerFee: 1,
+      sellerNet: 18.99,
     })
     expect(await tickets.ticket(ticket.id)).toEqual(ticket)
   })
@@ -37,6 +42,7 @@ describe('POST /api/tickets', () => {
       version: 0,
       title: 'Ballet',
       price: 100_000_000,
+      buyerFee: 10_000_000,
       currency: 'USD',
       userId: seller.id,
       status: 'available',

@@ -21,6 +21,11 @@ describe('GET /api/tickets/:id', () => {
       version: 0,
       status: 'available',
       seller: { id: seller.id, displayName: expect.stringMatching(/^Member [0-9A-F]{4}$/) },
+      // 5 % of 42.50 is 2.125: a half cent rounds up.
+      buyerFee: 4.25,
+      buyerTotal: 46.75,
+      sellerFee: 2.13,
+      sellerNet: 40.37,
     })
   })
 

@@ -33,7 +33,7 @@ describe('the ticket read cache', () => {
   async function listed(price = 1000) {
     const id = randomUUID()
     await sql.query(
-      `insert into tickets (id, title, price, currency, user_id, version) values ($1, 'Show', $2, 'USD', $3, 0)`,
+      `insert into tickets (id, title, price, buyer_fee, seller_fee, currency, user_id, version) values ($1, 'Show', $2, 0, 0, 'USD', $3, 0)`,
       [id, price, randomUUID()],
     )
     return id

@@ -34,6 +34,7 @@ export interface paths {
               userId: string
               expiresAt: string
               version: number
+              total: number
               ticket: {
                 id: string
                 title: string
@@ -120,6 +121,7 @@ export interface paths {
               userId: string
               expiresAt: string
               version: number
+              total: number
               ticket: {
                 id: string
                 title: string
@@ -296,6 +298,7 @@ export interface paths {
               userId: string
               expiresAt: string
               version: number
+              total: number
               ticket: {
                 id: string
                 title: string

@@ -48,6 +48,10 @@ export interface paths {
                 id: string
                 displayName: string
               }
+              buyerFee: number
+              buyerTotal: number
+              sellerFee: number
+              sellerNet: number
             }[]
           }
         }
@@ -133,6 +137,10 @@ export interface paths {
                 id: string
                 displayName: string
               }
+              buyerFee: number
+              buyerTotal: number
+              sellerFee: number
+              sellerNet: number
             }
           }
         }
@@ -228,6 +236,74 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/api/tickets/fees': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The fees on every sale: a buyer's on top of the price, a seller's out of it */
+    get: {
+      parameters: {
+        query?: never
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              buyerFeePercent: number
+              sellerFeePercent: number
+              currency: string
+            }
+          }
+        }
+        /** @description Invalid input, or a business rule refuses it */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description Unavailable for a moment; nothing was done */
+        503: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+      }
+    }
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/api/tickets/{id}': {
     parameters: {
       query?: never
@@ -271,6 +347,10 @@ export interface paths {
                 id: string
                 displayName: string
               }
+              buyerFee: number
+              buyerTotal: number
+              sellerFee: number
+              sellerNet: number
             }
           }
         }
@@ -361,6 +441,10 @@ export interface paths {
                 id: string
                 displayName: string
               }
+              buyerFee: number
+              buyerTotal: number
+              sellerFee: number
+              sellerNet: number
             }
           }
         }
@@ -1027,6 +1111,10 @@ export interface paths {
                 id: string
                 displayName: string
               }
+              buyerFee: number
+              buyerTotal: number
+              sellerFee: number
+              sellerNet: number
             }[]
           }
         }

@@ -44,6 +44,10 @@ export default async function ListingsPage({ searchParams }: { searchParams: Pro
                   {ticket.title}
                 </Link>
                 <span className="price">{formatMoney(ticket.price, ticket.currency)}</span>
+                <span className="muted">
+                  Buyers pay {formatMoney(ticket.buyerTotal, ticket.currency)} · you receive{' '}
+                  {formatMoney(ticket.sellerNet, ticket.currency)}
+                </span>
               </div>
               <span className={`badge badge-${LISTING_TONE[ticket.status]}`}>
                 {LISTING_LABEL[ticket.status]}

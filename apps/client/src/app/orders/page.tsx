@@ -37,7 +37,7 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
                 <Link href={`/orders/${order.id}`} className="list-title">
                   {order.ticket.title}
                 </Link>
-                <span className="price">{formatMoney(order.ticket.price, order.ticket.currency)}</span>
+                <span className="price">{formatMoney(order.total, order.ticket.currency)}</span>
               </div>
               <span className={`badge badge-${ORDER_STATUS_TONE[order.status]}`}>
                 {ORDER_STATUS_LABEL[order.status]}

@@ -2,7 +2,7 @@ import type { Metadata } from 'next'
 import { redirect } from 'next/navigation'
 import { TicketForm } from '../../components/ticket-form'
 import { apiGet, getCurrentUser } from '../../lib/api-server'
-import type { CatalogueEvent } from '../../lib/types'
+import type { CatalogueEvent, FeeSchedule } from '../../lib/types'
 
 export const metadata: Metadata = { title: 'Sell a ticket' }
 
@@ -17,6 +17,7 @@ export default async function SellPage({ searchParams }: { searchParams: Search 
       ? await apiGet<CatalogueEvent>(`/api/events/${encodeURIComponent(eventId)}`)
       : undefined
   const event = found?.ok ? found.data : undefined
+  const fees = await apiGet<FeeSchedule>('/api/tickets/fees')
   return (
     <div className="narrow">
       <h1>Sell a ticket</h1>
@@ -24,7 +25,7 @@ export default async function SellPage({ searchParams }: { searchParams: Search 
         Find the event, say where the seat is, and set your price. You can change the price until someone
         reserves it.
       </p>
-      <TicketForm {...(event && { event })} />
+      <TicketForm {...(event && { event })} {...(fees.ok && { fees: fees.data })} />
     </div>
   )
 }

@@ -97,7 +97,7 @@ export default async function EventPage({ params, searchParams }: { params: Para
         <h2 id="tickets-heading">Tickets, cheapest first</h2>
         <form method="get" className="search-form ticket-filters" aria-label="Filter tickets">
           <div className="filter-field">
-            <label htmlFor="filter-max">Up to ($)</label>
+            <label htmlFor="filter-max">Up to, with fees ($)</label>
             <input
               id="filter-max"
               name="maxPrice"
@@ -152,7 +152,10 @@ export default async function EventPage({ params, searchParams }: { params: Para
                   </span>
                   {user?.id === ticket.userId && <span className="badge badge-info">Your listing</span>}
                 </div>
-                <p className="price">{formatMoney(ticket.price, ticket.currency)}</p>
+                <p className="price">
+                  {formatMoney(ticket.buyerTotal, ticket.currency)}
+                  <span className="price-note">incl. fees</span>
+                </p>
               </li>
             ))}
           </ul>

@@ -6,7 +6,7 @@ import { Problem } from '../../../components/problem'
 import { TicketForm } from '../../../components/ticket-form'
 import { apiGet, getCurrentUser } from '../../../lib/api-server'
 import { formatEventTime, formatMoney } from '../../../lib/format'
-import type { CatalogueEvent, Order, Ticket } from '../../../lib/types'
+import type { CatalogueEvent, FeeSchedule, Order, Ticket } from '../../../lib/types'
 
 type Params = Promise<{ id: string }>
 
@@ -34,7 +34,8 @@ export default async function TicketPage({ params }: { params: Params }) {
   const mine = user?.id === ticket.userId
   const reserved = ticket.status !== 'available'
   const sold = ticket.status === 'sold'
-  const price = formatMoney(ticket.price, ticket.currency)
+  // All-in first: what a buyer pays. A seller sees what they receive.
+  const price = formatMoney(ticket.buyerTotal, ticket.currency)
   // Reserved: if the order is the viewer's own, say so and link to it (someone else's answers 401).
   const own = reserved && user && !mine ? await apiGet<Order>(`/api/orders/${ticket.orderId}`) : undefined
   const myOrder = own?.ok ? own.data : undefined
@@ -42,6 +43,7 @@ export default async function TicketPage({ params }: { params: Params }) {
     ? await apiGet<CatalogueEvent>(`/api/events/${encodeURIComponent(ticket.eventId)}`)
     : undefined
   const event = eventResult?.ok ? eventResult.data : undefined
+  const fees = mine && !reserved ? await apiGet<FeeSchedule>('/api/tickets/fees') : undefined
   const place = [
     ticket.section,
     ticket.row && `Row ${ticket.row}`,
@@ -75,6 +77,11 @@ export default async function TicketPage({ params }: { params: Params }) {
           )}
           {place.length > 0 && <p className="muted">{place.join(' · ')}</p>}
           <p className="price price-large">{price}</p>
+          <p className="muted price-breakdown">
+            {mine
+              ? `Listed at ${formatMoney(ticket.price, ticket.currency)} · buyers pay ${price} with the ${formatMoney(ticket.buyerFee, ticket.currency)} service fee · you receive ${formatMoney(ticket.sellerNet, ticket.currency)}`
+              : `${formatMoney(ticket.price, ticket.currency)} + ${formatMoney(ticket.buyerFee, ticket.currency)} service fee, nothing more at checkout`}
+          </p>
           <p className="muted">
             {ticket.faceValue !== undefined &&
               `Face value ${formatMoney(ticket.faceValue, ticket.currency)} · `}
@@ -116,7 +123,7 @@ export default async function TicketPage({ params }: { params: Params }) {
             sale.
           </p>
         ) : user ? (
-          <BuyButton ticketId={ticket.id} price={ticket.price} label={`Buy for ${price}`} />
+          <BuyButton ticketId={ticket.id} price={ticket.buyerTotal} label={`Buy for ${price}`} />
         ) : (
           <p>
             <Link
@@ -132,7 +139,7 @@ export default async function TicketPage({ params }: { params: Params }) {
       {mine && !reserved && (
         <section aria-labelledby="edit-heading" className="narrow-section">
           <h2 id="edit-heading">Edit your listing</h2>
-          <TicketForm ticket={ticket} />
+          <TicketForm ticket={ticket} {...(fees?.ok && { fees: fees.data })} />
         </section>
       )}
     </div>
