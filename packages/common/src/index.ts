@@ -108,6 +108,7 @@ export {
   toMajorUnits,
   toMinorUnits,
 } from './money.js'
+export { eventOnSale } from './catalogue.js'
 
 // Rate limits shared by every instance (Redis)
 export {

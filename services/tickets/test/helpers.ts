@@ -9,6 +9,7 @@ import {
   toMinorUnits,
   type AnyCloudEvent,
   type CloudEvent,
+  type EventData,
   type EventType,
 } from '@ticketing/common'
 import { createTestDatabase, outboxEvents, testBuses, testSessions } from '@ticketing/testing'
@@ -185,12 +186,12 @@ export function orderCreated(
   )
 }
 
-export function orderCancelled(orderId: string, ticketId: string): CloudEvent<'order.cancelled'> {
-  return newEvent(
-    'order.cancelled',
-    { id: orderId, version: 1, ticket: { id: ticketId }, reason: 'user' },
-    '/orders',
-  )
+export function orderCancelled(
+  orderId: string,
+  ticketId: string,
+  reason: EventData<'order.cancelled'>['reason'] = 'user',
+): CloudEvent<'order.cancelled'> {
+  return newEvent('order.cancelled', { id: orderId, version: 1, ticket: { id: ticketId }, reason }, '/orders')
 }
 
 /** orders' announcement that an order was paid and is complete. */

@@ -15,6 +15,7 @@ export const INVARIANTS = {
   I6: 'replicas equal their sources',
   I7: 'every effect once: one live payment, one refund, one end, one answer to each reservation',
   I8: "money adds up: every charge is its order's total, a sold ticket's price and buyer's fee",
+  I9: 'a cancelled event has no ticket on sale or held, and no order open or complete',
 } as const
 
 export type InvariantId = keyof typeof INVARIANTS
@@ -169,6 +170,7 @@ export async function checkInvariants(target: CheckTarget): Promise<Violation[]>
     await checkReplicas(databases, report)
     await checkEffectsOnce(databases, report)
     await checkMoney(databases, report)
+    await checkCancelledEvents(databases, report)
   } finally {
     await databases.close()
   }
@@ -420,8 +422,13 @@ async function checkEffectsOnce(databases: Databases, report: Report): Promise<v
   if (databases.has('orders')) {
     const ends = await databases.query<{ order: string; types: string[] }>(
       'orders',
-      `select data->>'id' as order, array_agg(type) as types from outbox
-        where type in ('order.cancelled', 'order.completed') group by 1 having count(*) > 1`,
+      `select data->>'id' as order, array_agg(type order by occurred_at) as types from outbox
+        where type in ('order.cancelled', 'order.completed')
+          -- A sale ends again, once, when its event is cancelled (and the money goes back).
+          and not (type = 'order.cancelled' and data->>'reason' = 'event_cancelled'
+                   and exists (select 1 from outbox completed where completed.type = 'order.completed'
+                               and completed.data->>'id' = outbox.data->>'id'))
+        group by 1 having count(*) > 1`,
     )
     for (const row of ends)
       report('I7', `order ${row.order} ended ${row.types.length} times: ${row.types.join(', ')}`)
@@ -488,6 +495,31 @@ async function checkMoney(databases: Databases, report: Report): Promise<void> {
           `order ${order.id} was completed at ${order.price} + ${order.buyer_fee}, but ticket ${ticket.id} sold at ${ticket.price} + ${ticket.buyer_fee}`,
         )
       }
+    }
+  }
+}
+
+/** I9: cancelling an event withdrew its listings and cancelled its orders, paid ones included (I3: refunded). */
+async function checkCancelledEvents(databases: Databases, report: Report): Promise<void> {
+  if (databases.has('tickets') && (await databases.hasTable('tickets', 'events'))) {
+    const left = await databases.query<{ id: string; event_id: string; order_id: string | null }>(
+      'tickets',
+      `select t.id, t.event_id, t.order_id from tickets t join events e on e.id = t.event_id
+       where e.status = 'cancelled' and t.sold_at is null and t.withdrawn_at is null`,
+    )
+    for (const ticket of left) {
+      const state = ticket.order_id === null ? 'on sale' : `held by order ${ticket.order_id}`
+      report('I9', `ticket ${ticket.id} of cancelled event ${ticket.event_id} is still ${state}`)
+    }
+  }
+  if (databases.has('orders') && (await databases.hasTable('orders', 'event_replicas'))) {
+    const active = await databases.query<{ id: string; event_id: string; status: string }>(
+      'orders',
+      `select o.id, o.event_id, o.status from orders o join event_replicas e on e.id = o.event_id
+       where e.status = 'cancelled' and o.status in ('created', 'awaiting:payment', 'complete')`,
+    )
+    for (const order of active) {
+      report('I9', `order ${order.id} of cancelled event ${order.event_id} is still ${order.status}`)
     }
   }
 }

@@ -207,6 +207,39 @@ describe('the invariant checker', () => {
     ])
   })
 
+  test('I9: a cancelled event with a ticket still on sale and an order still complete', async () => {
+    const { ticketId, orderId } = await sale()
+    const eventId = randomUUID()
+    await sql(
+      'tickets',
+      `insert into events (id, name, venue, city, starts_at, timezone, category, status)
+       values ($1, 'Gala', 'Hall', 'Leeds', now() + interval '1 day', 'Europe/London', 'comedy', 'cancelled')`,
+      [eventId],
+    )
+    const onSale = randomUUID()
+    await sql(
+      'tickets',
+      `insert into tickets (id, title, price, buyer_fee, seller_fee, currency, user_id, version, event_id)
+       values ($1, 'Gala', 1000, 100, 50, 'USD', $2, 0, $3)`,
+      [onSale, randomUUID(), eventId],
+    )
+    await sql('tickets', `update tickets set event_id = $1 where id = $2`, [eventId, ticketId])
+    await sql(
+      'orders',
+      `insert into event_replicas (id, starts_at, status, version) values ($1, now() + interval '1 day', 'cancelled', 1)`,
+      [eventId],
+    )
+    await sql('orders', `update orders set event_id = $1 where id = $2`, [eventId, orderId])
+    const violations = (await checkInvariants(target)).filter((v) => v.invariant === 'I9')
+    expect(violations.map((v) => v.message).sort()).toEqual(
+      [
+        `ticket ${onSale} of cancelled event ${eventId} is still on sale`,
+        `ticket ${ticketId} of cancelled event ${eventId} is still held by order ${orderId}`,
+        `order ${orderId} of cancelled event ${eventId} is still complete`,
+      ].sort(),
+    )
+  })
+
   test('I4: an order open past its hold and grace, and one cancelled as expired before its hold ended', async () => {
     const { ticketId } = await sale()
     await sql('orders', `update orders set status = 'created', expires_at = now() - interval '1 minute'`)

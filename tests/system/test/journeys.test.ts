@@ -262,7 +262,7 @@ describe('an event cancelled, across every service', { timeout: 90_000 }, () => 
         from tickets where event_id = ${event.body.id}`.execute(ticketsDb)
       expect(Object.fromEntries(tickets.map((row) => [row.id, row.status]))).toEqual({
         [held.id]: 'withdrawn',
-        [paid.id]: 'sold',
+        [paid.id]: 'withdrawn', // the sale undone: the money goes back, nobody holds a ticket for nothing
         [onSale.id]: 'withdrawn',
       })
       const { rows: orders } = await sql<{ status: string; cancel_reason: string }>`

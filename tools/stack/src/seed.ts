@@ -299,7 +299,7 @@ export async function seedDemoMarketplace(
   }
 
   let listed = 0
-  const afterwards: { id: string; then: 'postponed' | 'cancelled'; body: object }[] = []
+  const afterwards: { id: string; demo: DemoEvent; body: object }[] = []
   for (const [n, demo] of DEMO_EVENTS.entries()) {
     const body = {
       name: demo.name,
@@ -331,14 +331,16 @@ export async function seedDemoMarketplace(
       if (listing.status !== 201) throw new Error(`demo listing answered ${listing.status}`)
       listed++
     }
-    if (demo.then) afterwards.push({ id: created.body.id, then: demo.then, body })
+    if (demo.then) afterwards.push({ id: created.body.id, demo, body })
   }
-  for (const { id, then, body } of afterwards) {
+  for (const { id, demo, body } of afterwards) {
+    // The postponed one moves four weeks on: its page shows the date it moved from.
+    const later = localInstant(demo.inDays + 28, demo.time, demo.timezone)
     const changed =
-      then === 'cancelled'
+      demo.then === 'cancelled'
         ? await admin.post(`/api/events/${id}/cancel`, {})
-        : await admin.request('PUT', `/api/events/${id}`, { ...body, status: 'postponed' })
-    if (changed.status !== 200) throw new Error(`demo event ${then} answered ${changed.status}`)
+        : await admin.request('PUT', `/api/events/${id}`, { ...body, startsAt: later, status: 'postponed' })
+    if (changed.status !== 200) throw new Error(`demo event ${demo.then} answered ${changed.status}`)
   }
   output.notice(`added ${DEMO_EVENTS.length} demo events with ${listed} listings; ${credentials}`)
 }

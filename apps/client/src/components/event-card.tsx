@@ -39,7 +39,12 @@ export function EventCard({ event }: { event: CatalogueEvent }) {
             </>
           )}
         </p>
-        {event.status === 'postponed' && <span className="badge badge-warning">Postponed</span>}
+        {event.status === 'postponed' && (
+          <span className="badge badge-warning">
+            Postponed
+            {event.firstStartsAt && ` from ${formatEventTime(event.firstStartsAt, event.timezone)}`}
+          </span>
+        )}
       </div>
     </li>
   )

@@ -14,11 +14,6 @@ export async function findEventReplica(
   return query.executeTakeFirst()
 }
 
-/** Whether an event still sells tickets: not cancelled, not started (by the database's clock's caller). */
-export function eventOnSale(event: Pick<EventReplicaRow, 'status' | 'starts_at'>, now = Date.now()): boolean {
-  return event.status !== 'cancelled' && event.starts_at.getTime() > now
-}
-
 /**
  * Keeps the replica of an event, strictly in version order. The first time it hears that the event is
  * cancelled, every order of it that is open or complete is cancelled (`event_cancelled`): tickets withdraws

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import {
   afterCommit,
+  eventOnSale,
   formatMinorUnits,
   inTransaction,
   NotFoundError,
@@ -16,7 +17,7 @@ import type { Kysely } from 'kysely'
 import type { OrdersContext } from '../context.js'
 import type { Database } from '../db/schema.js'
 import { withIdempotencyKey } from './idempotency.js'
-import { eventOnSale, findEventReplica } from '../catalogue/event-replica.service.js'
+import { findEventReplica } from '../catalogue/event-replica.service.js'
 import { findTicket } from '../tickets/ticket-replica.repository.js'
 import {
   EventTicketLimitError,

@@ -1,4 +1,4 @@
-import { orderedPage, type KeyedCursor, type Page } from '@ticketing/common'
+import { eventOnSale, orderedPage, type KeyedCursor, type Page } from '@ticketing/common'
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
 import type { TicketRow } from '../tickets/ticket.table.js'
@@ -142,7 +142,7 @@ export async function listEventTickets(
   filter: { maxPrice?: number; section?: string },
   page: Page<KeyedCursor>,
 ): Promise<TicketRow[]> {
-  if (event.status === 'cancelled' || event.starts_at.getTime() <= Date.now()) return []
+  if (!eventOnSale(event)) return []
   return eventTicketsQuery(db, event.id, filter, page).execute()
 }
 

@@ -69,6 +69,8 @@ export const Event = Type.Object({
   city: Type.String(),
   country: Type.Optional(Type.String()),
   startsAt: Type.String(),
+  /** Present once the event was moved: the start first announced. */
+  firstStartsAt: Type.Optional(Type.String()),
   timezone: Type.String(),
   category: Category,
   status: EventStatusSchema,
@@ -93,6 +95,7 @@ export function eventJson(event: EventWithListings, currency: string): Event {
     city: event.city,
     ...(event.country !== null && { country: event.country }),
     startsAt: event.starts_at.toISOString(),
+    ...(event.first_starts_at !== null && { firstStartsAt: event.first_starts_at.toISOString() }),
     timezone: event.timezone,
     category: event.category,
     status: event.status,

@@ -87,7 +87,9 @@ export async function updateEvent(
     const event = await findEvent(trx, id, 'update')
     if (!event) throw new EventNotFoundError()
     if (event.status === 'cancelled') throw new EventCancelledError()
-    await announceEvent(trx, 'event.updated', await saveEvent(trx, id, changes))
+    const moved = changes.starts_at !== undefined && changes.starts_at.getTime() !== event.starts_at.getTime()
+    const firstStart = moved && event.first_starts_at === null ? { first_starts_at: event.starts_at } : {}
+    await announceEvent(trx, 'event.updated', await saveEvent(trx, id, { ...changes, ...firstStart }))
   })
   return getEvent(ctx, id)
 }

@@ -13,6 +13,8 @@ export interface EventTable {
   /** ISO 3166-1 alpha-2. */
   country: string | null
   starts_at: Date
+  /** The start first announced, once the event has been moved to another; null while it keeps it. */
+  first_starts_at: Generated<Date | null>
   /** IANA name: the zone the start is shown in. */
   timezone: string
   category: EventCategory

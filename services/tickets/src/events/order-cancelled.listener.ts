@@ -7,7 +7,8 @@ export const onOrderCancelled: EventHandler<'order.cancelled', Database> = async
   const order = event.data
   const outcome = await releaseTicketOfCancelledOrder(trx, order)
   if (outcome === 'sold') {
-    // orders never cancels a complete order: the two services disagree about this sale.
+    // orders cancels a complete order only when its event is cancelled: the two services disagree about this
+    // sale.
     log.error(
       { orderId: order.id, ticketId: order.ticket.id, reason: order.reason },
       'order.cancelled for an order the ticket was sold to: the sale stands',

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import {
   defaultDisplayName,
+  eventOnSale,
   inTransaction,
   RetryLaterError,
   ValidationError,
@@ -60,11 +61,6 @@ export async function announce(
 
 export function feeRates(ctx: TicketsContext): FeeRates {
   return { buyerPercent: ctx.config.BUYER_FEE_PERCENT, sellerPercent: ctx.config.SELLER_FEE_PERCENT }
-}
-
-/** Whether an event still sells tickets: not cancelled, not started. */
-export function eventOnSale(event: EventRow): boolean {
-  return event.status !== 'cancelled' && event.starts_at.getTime() > Date.now()
 }
 
 /**
@@ -273,19 +269,25 @@ export async function reserveTicketForOrder(
 
 /**
  * An order was cancelled: put its ticket back on sale, but only if that order still holds it. A late
- * cancellation must never free a ticket a newer order holds, nor one sold to this order: a completed order
- * cannot be cancelled, so such a cancellation means orders and tickets disagree, and the sale stands. The
- * order is remembered as cancelled, so its order.created, should it arrive after this, reserves nothing.
+ * cancellation must never free a ticket a newer order holds, nor one sold to this order: a completed order is
+ * cancelled only when its event is (the sale is undone and refunded: the ticket is withdrawn with the event's
+ * others), so any other cancellation of one means orders and tickets disagree, and the sale stands. The order
+ * is remembered as cancelled, so its order.created, should it arrive after this, reserves nothing.
  */
 export async function releaseTicketOfCancelledOrder(
   trx: Kysely<Database>,
   order: EventData<'order.cancelled'>,
-): Promise<'released' | 'not_held' | 'sold'> {
+): Promise<'released' | 'not_held' | 'sold' | 'sale_undone'> {
   // The ticket row is locked first, as in reserveTicketForOrder: both run one after the other for a ticket.
   const ticket = await findTicket(trx, order.ticket.id, true)
   await rememberCancelledOrder(trx, order.id)
   if (ticket?.order_id !== order.id) return 'not_held'
-  if (ticket.sold_at !== null) return 'sold'
+  if (ticket.sold_at !== null) {
+    if (order.reason !== 'event_cancelled') return 'sold'
+    const undone = { order_id: null, sold_at: null, withdrawn_at: new Date() }
+    await announce(trx, 'ticket.updated', await saveTicket(trx, ticket.id, undone))
+    return 'sale_undone'
+  }
   // A ticket of an event cancelled while this order held it goes off sale with the event's other listings.
   // The event's row is shared-locked: a cancellation committing meanwhile is waited for, and one that comes
   // after waits for this release, then withdraws the ticket itself.

@@ -459,11 +459,12 @@ describe('the events catalogue: /api/events', () => {
       const response = await tickets.app.inject({
         method: 'PUT',
         url: `/api/events/${event.id}`,
-        payload: { ...valid(), venue: 'Apollo Theatre', status: 'postponed' },
+        payload: { ...valid(), startsAt: event.startsAt, venue: 'Apollo Theatre', status: 'postponed' },
         cookies: admin.cookies,
       })
       expect(response.statusCode).toBe(200)
       expect(response.json()).toMatchObject({ venue: 'Apollo Theatre', status: 'postponed', version: 1 })
+      expect(response.json()).not.toHaveProperty('firstStartsAt') // postponed, not moved yet
       expect(await tickets.outbox('event.updated')).toContainEqual(
         expect.objectContaining({ id: event.id, version: 1, status: 'postponed', venue: 'Apollo Theatre' }),
       )
@@ -481,6 +482,27 @@ describe('the events catalogue: /api/events', () => {
         cookies: admin.cookies,
       })
       expect(missing.statusCode).toBe(404)
+    })
+
+    it('keeps the start first announced once an event is moved, through later moves', async () => {
+      const event = await createEvent()
+      const move = (startsAt: string) =>
+        tickets.app.inject({
+          method: 'PUT',
+          url: `/api/events/${event.id}`,
+          payload: { ...valid(), startsAt, status: 'postponed' },
+          cookies: admin.cookies,
+        })
+      const later = inDays(60)
+      const moved = await move(later)
+      expect(moved.json()).toMatchObject({
+        startsAt: later,
+        firstStartsAt: event.startsAt,
+        status: 'postponed',
+      })
+      const again = await move(inDays(90))
+      expect(again.json().firstStartsAt).toBe(event.startsAt)
+      expect((await getEvent(event.id)).firstStartsAt).toBe(event.startsAt)
     })
 
     it('cancelling withdraws every listing on sale, announces each change once, and refuses what follows', async () => {

@@ -106,4 +106,17 @@ describe('on order.cancelled', () => {
       'order.cancelled for an order the ticket was sold to: the sale stands',
     )
   })
+
+  it('an event’s cancellation undoes a sale: the ticket is withdrawn, held by nobody, one version up', async () => {
+    const ticket = await tickets.createTicket(seller)
+    const orderId = await tickets.sell(ticket)
+
+    const cancellation = orderCancelled(orderId, ticket.id, 'event_cancelled')
+    await tickets.publish(cancellation)
+    await tickets.handled(cancellation)
+
+    expect(await tickets.ticket(ticket.id)).toEqual({ ...ticket, version: 3, status: 'withdrawn' })
+    expect((await tickets.updatesOf(ticket.id)).at(-1)).toMatchObject({ version: 3, status: 'withdrawn' })
+    expect((await tickets.updatesOf(ticket.id)).at(-1)).not.toHaveProperty('orderId')
+  })
 })

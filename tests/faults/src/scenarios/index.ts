@@ -1,4 +1,5 @@
 import type { Scenario } from '../harness.js'
+import { eventCancelled } from './catalogue.js'
 import { clockAhead, clockBehind } from './clock.js'
 import {
   consumerDeleted,
@@ -41,6 +42,7 @@ export const scenarios: Scenario[] = [
   paymentsKilledMidPayment,
   paymentsKilledAfterAuthorize,
   paymentRacingExpiry,
+  eventCancelled,
   rollingRestart,
   replicasKilled,
 ]

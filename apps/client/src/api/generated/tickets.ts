@@ -594,6 +594,7 @@ export interface paths {
               city: string
               country?: string
               startsAt: string
+              firstStartsAt?: string
               timezone: string
               category: 'concert' | 'sports' | 'theatre' | 'comedy' | 'festival' | 'other'
               status: 'scheduled' | 'postponed' | 'cancelled'
@@ -688,6 +689,7 @@ export interface paths {
               city: string
               country?: string
               startsAt: string
+              firstStartsAt?: string
               timezone: string
               category: 'concert' | 'sports' | 'theatre' | 'comedy' | 'festival' | 'other'
               status: 'scheduled' | 'postponed' | 'cancelled'
@@ -830,6 +832,7 @@ export interface paths {
               city: string
               country?: string
               startsAt: string
+              firstStartsAt?: string
               timezone: string
               category: 'concert' | 'sports' | 'theatre' | 'comedy' | 'festival' | 'other'
               status: 'scheduled' | 'postponed' | 'cancelled'
@@ -939,6 +942,7 @@ export interface paths {
               city: string
               country?: string
               startsAt: string
+              firstStartsAt?: string
               timezone: string
               category: 'concert' | 'sports' | 'theatre' | 'comedy' | 'festival' | 'other'
               status: 'scheduled' | 'postponed' | 'cancelled'
@@ -1205,6 +1209,7 @@ export interface paths {
               city: string
               country?: string
               startsAt: string
+              firstStartsAt?: string
               timezone: string
               category: 'concert' | 'sports' | 'theatre' | 'comedy' | 'festival' | 'other'
               status: 'scheduled' | 'postponed' | 'cancelled'

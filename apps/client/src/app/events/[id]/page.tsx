@@ -63,6 +63,13 @@ export default async function EventPage({ params, searchParams }: { params: Para
         <p className="event-when">
           <time dateTime={event.startsAt}>{formatEventTime(event.startsAt, event.timezone)}</time>
         </p>
+        {event.firstStartsAt && (
+          <p className="event-moved">
+            Moved from{' '}
+            <time dateTime={event.firstStartsAt}>{formatEventTime(event.firstStartsAt, event.timezone)}</time>
+            . Tickets bought for the first date are valid for the new one.
+          </p>
+        )}
         <p className="muted">
           {event.venue}, {event.city}
           {event.country ? `, ${event.country}` : ''}
