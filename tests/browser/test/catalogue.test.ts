@@ -117,8 +117,18 @@ describe('the events catalogue in a browser', { timeout: 180_000 }, () => {
 
       await rows.first().getByRole('link').click()
       await buyer.waitForURL(/\/tickets\/[0-9a-f-]{36}$/)
+      // All-in first, the breakdown beside it; the checkout charges the same total.
+      expect(await buyer.locator('.price-breakdown').textContent()).toBe(
+        '$42.50 + $4.25 service fee, nothing more at checkout',
+      )
+      await shoot(buyer, `catalogue-ticket-${viewport.name}`)
       await buyer.getByRole('button', { name: 'Buy for $46.75' }).click()
       await buyer.waitForURL(/\/orders\/[0-9a-f-]{36}$/)
+      await expect.poll(() => buyer.locator('.order-summary .price-large').textContent()).toBe('$46.75')
+      expect(await buyer.locator('.order-summary .price-breakdown').textContent()).toContain(
+        'Ticket $42.50 + service fee $4.25',
+      )
+      await shoot(buyer, `catalogue-checkout-${viewport.name}`)
 
       await buyer.goto(eventPath)
       await expect.poll(() => rows.count()).toBe(2)
@@ -148,6 +158,11 @@ describe('the events catalogue in a browser', { timeout: 180_000 }, () => {
       await shoot(seller, `catalogue-sell-over-cap-${viewport.name}`)
 
       await seller.getByLabel('Price (USD)').fill('55')
+      // What both sides come to, before listing: 55.00 + 10 % for the buyer, − 5 % for the seller.
+      await expect
+        .poll(() => seller.getByText('Buyers pay $60.50 with fees. You receive $52.25').isVisible())
+        .toBe(true)
+      await shoot(seller, `catalogue-sell-quote-${viewport.name}`)
       await seller.getByRole('button', { name: 'List ticket' }).click()
       await seller.waitForURL(/\/tickets\/[0-9a-f-]{36}$/)
       expect(await seller.getByRole('heading', { level: 1 }).textContent()).toBe(name)
