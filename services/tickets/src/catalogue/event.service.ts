@@ -37,12 +37,19 @@ async function announceEvent(
   })
 }
 
+/** Upcoming events; the first page with no filter, which every visitor of the home page sees, from memory. */
 export function listEventsPage(
   ctx: TicketsContext,
   filter: EventFilter,
   page: Page<KeyedCursor>,
 ): Promise<EventWithListings[]> {
-  return listUpcomingEvents(ctx.db, filter, page)
+  const filtered = Object.values(filter).some((value) => value !== undefined)
+  if (filtered || page.after) return listUpcomingEvents(ctx.db, filter, page)
+  return ctx.cache.firstPage('events', page.size, async () => {
+    const rows = await listUpcomingEvents(ctx.db, filter, page)
+    // The first event leaves the page when it starts: no row changes then, the clock does.
+    return { rows, ...(rows[0] && { validUntil: rows[0].starts_at }) }
+  })
 }
 
 export async function getEvent(ctx: TicketsContext, id: string): Promise<EventWithListings> {
@@ -70,6 +77,7 @@ export async function createEvent(ctx: TicketsContext, input: EventInput): Promi
     await announceEvent(trx, 'event.created', row)
     return row
   })
+  ctx.cache.forget(created.id)
   return { ...created, listing_count: 0, lowest_price: null }
 }
 
@@ -91,6 +99,7 @@ export async function updateEvent(
     const firstStart = moved && event.first_starts_at === null ? { first_starts_at: event.starts_at } : {}
     await announceEvent(trx, 'event.updated', await saveEvent(trx, id, { ...changes, ...firstStart }))
   })
+  ctx.cache.forget(id)
   return getEvent(ctx, id)
 }
 
@@ -109,5 +118,6 @@ export async function cancelEvent(ctx: TicketsContext, id: string): Promise<Even
     for (const ticket of await withdrawListingsOf(trx, id)) await announce(trx, 'ticket.updated', ticket)
     await announceEvent(trx, 'event.cancelled', cancelled)
   })
+  ctx.cache.forget(id)
   return getEvent(ctx, id)
 }

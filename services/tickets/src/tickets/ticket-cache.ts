@@ -16,10 +16,11 @@ export interface TicketCacheOptions {
 }
 
 /**
- * Tickets read by id, and the first pages on sale, kept in this process's memory: the two reads every visitor
- * makes, which otherwise cost a query each. Correct before fast:
- * - Every change to a tickets row, by any instance and any write path (a request, a listener, a person at psql),
- *   NOTIFYs its id from a trigger at commit, and every instance drops that ticket and the first pages then.
+ * Tickets read by id, and the first pages of tickets on sale and of upcoming events, kept in this process's
+ * memory: the reads every visitor makes, which otherwise cost a query or two each. Correct before fast:
+ * - Every change to a tickets or events row, by any instance and any write path (a request, a listener, a
+ *   person at psql), NOTIFYs its id from a trigger at commit, and every instance drops that ticket and the first
+ *   pages then (an event's page counts its tickets, so a ticket's change drops it too).
  * - The cache serves only while its LISTEN connection is up; lost, it serves nothing and keeps nothing until it
  *   listens again, and starts from empty (a change could have been missed meanwhile).
  * - A read that a change overtook (it began before the change was heard and ended after) is answered but not
@@ -29,7 +30,8 @@ export interface TicketCacheOptions {
  */
 export class TicketCache {
   private readonly byId = new Map<string, TicketRow>()
-  private readonly firstPages = new Map<number, { rows: TicketRow[]; validUntilMs: number }>()
+  /** By list and size: `tickets:50`, `events:24`. */
+  private readonly firstPages = new Map<string, { rows: unknown[]; validUntilMs: number }>()
   private readonly names = new Map<string, string>()
   private readonly maxTickets: number
   private client: pg.Client | undefined
@@ -72,18 +74,20 @@ export class TicketCache {
   }
 
   /**
-   * The first page of tickets on sale, by its size (the page every visitor of the home page sees), kept until
-   * a change or `validUntil` (when one of its tickets' events starts and it leaves the page).
+   * The first page of a list with no filter, by list and size (the pages every visitor of the home page sees),
+   * kept until a change or `validUntil` (when one of its events starts and leaves the page).
    */
-  async firstPage(
+  async firstPage<T>(
+    list: 'tickets' | 'events',
     size: number,
-    load: () => Promise<{ rows: TicketRow[]; validUntil?: Date }>,
-  ): Promise<TicketRow[]> {
-    const kept = this.listening ? this.firstPages.get(size) : undefined
-    if (kept && kept.validUntilMs > Date.now()) return kept.rows
+    load: () => Promise<{ rows: T[]; validUntil?: Date }>,
+  ): Promise<T[]> {
+    const key = `${list}:${size}`
+    const kept = this.listening ? this.firstPages.get(key) : undefined
+    if (kept && kept.validUntilMs > Date.now()) return kept.rows as T[]
     const { rows } = await this.remember(load, ({ rows, validUntil }) => {
-      // Page sizes are bounded by the query schema, so this map stays small.
-      this.firstPages.set(size, { rows, validUntilMs: validUntil?.getTime() ?? Infinity })
+      // Page sizes are bounded by the query schemas, so this map stays small.
+      this.firstPages.set(key, { rows, validUntilMs: validUntil?.getTime() ?? Infinity })
     })
     return rows
   }
@@ -116,7 +120,7 @@ export class TicketCache {
     return found
   }
 
-  /** This instance changed the ticket and committed: drop it at once, without waiting to hear it. */
+  /** This instance changed the ticket or event and committed: drop it at once, without waiting to hear it. */
   forget(id: string): void {
     this.changed(id)
   }

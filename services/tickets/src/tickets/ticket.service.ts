@@ -119,7 +119,7 @@ export function listTicketsPage(
 ): Promise<TicketRow[]> {
   const firstOnSale = !filter.sellerId && !filter.search && !page.after
   if (!firstOnSale) return listTickets(ctx.db, filter, page)
-  return ctx.cache.firstPage(page.size, async () => {
+  return ctx.cache.firstPage('tickets', page.size, async () => {
     const rows = await listTickets(ctx.db, filter, page)
     // No change to a row tells the cache when an event starts and its tickets leave the page: a time does.
     return { rows, validUntil: await firstEventStart(ctx.db, rows) }

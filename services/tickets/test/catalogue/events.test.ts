@@ -159,6 +159,24 @@ describe('the events catalogue: /api/events', () => {
   })
 
   describe('GET /api/events', () => {
+    it('answers the first page from memory, yet shows a change at once: a new event, a listing, a move', async () => {
+      const soonest = await createEvent({ startsAt: inDays(0.01) }) // sooner than any other test's events
+      const next = await createEvent({ startsAt: inDays(0.02) })
+      const first = async () => (await list('?limit=1')).json<Event[]>()
+      expect((await first())[0]).toMatchObject({ id: soonest.id, listings: { count: 0 } })
+      await first() // kept
+      await listed({ eventId: soonest.id, price: 30 })
+      expect((await first())[0]).toMatchObject({ id: soonest.id, listings: { count: 1, lowestPrice: 33 } })
+      const moved = await tickets.app.inject({
+        method: 'PUT',
+        url: `/api/events/${soonest.id}`,
+        payload: { ...valid(), startsAt: inDays(400) },
+        cookies: admin.cookies,
+      })
+      expect(moved.statusCode).toBe(200)
+      expect((await first()).map((event) => event.id)).toEqual([next.id])
+    })
+
     it('lists upcoming events soonest first, without cancelled or started ones, a page at a time', async () => {
       const city = `Paged-${randomUUID().slice(0, 8)}`
       const created: Event[] = []

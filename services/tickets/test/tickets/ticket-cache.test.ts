@@ -106,7 +106,7 @@ describe('the ticket read cache', () => {
   it('keeps the first pages until any ticket changes', async () => {
     const cache = await instance()
     let loads = 0
-    const page = () => cache.firstPage(24, async () => (loads++, { rows: [] }))
+    const page = () => cache.firstPage('tickets', 24, async () => (loads++, { rows: [] }))
     await page()
     await page()
     expect(loads).toBe(1)
@@ -117,18 +117,49 @@ describe('the ticket read cache', () => {
     }, EVENTUALLY)
   })
 
+  it('keeps the first page of events until any event or ticket changes', async () => {
+    const cache = await instance()
+    let loads = 0
+    const page = () => cache.firstPage('events', 24, async () => (loads++, { rows: [] }))
+    await page()
+    await page()
+    expect(loads).toBe(1)
+    const eventId = randomUUID()
+    await sql.query(
+      `insert into events (id, name, venue, city, starts_at, timezone, category)
+       values ($1, 'Gala', 'Hall', 'Leeds', now() + interval '1 day', 'Europe/London', 'comedy')`,
+      [eventId],
+    )
+    await vi.waitFor(async () => {
+      await page()
+      expect(loads).toBe(2)
+    }, EVENTUALLY)
+    await sql.query(`update events set name = 'Gala night' where id = $1`, [eventId])
+    await vi.waitFor(async () => {
+      await page()
+      expect(loads).toBe(3)
+    }, EVENTUALLY)
+    // Its events count their tickets on sale: a ticket's change drops it too.
+    await listed()
+    await vi.waitFor(async () => {
+      await page()
+      expect(loads).toBe(4)
+    }, EVENTUALLY)
+  })
+
   it('keeps a first page no longer than told: until the first of its events starts', async () => {
     const cache = await instance()
     let loads = 0
-    const page = (validUntil: Date) => cache.firstPage(24, async () => (loads++, { rows: [], validUntil }))
+    const page = (validUntil: Date) =>
+      cache.firstPage('tickets', 24, async () => (loads++, { rows: [], validUntil }))
     await page(new Date(Date.now() + 60_000))
     await page(new Date(Date.now() + 60_000))
     expect(loads).toBe(1)
     const soon = new Date(Date.now() + 50)
-    await cache.firstPage(12, async () => (loads++, { rows: [], validUntil: soon }))
+    await cache.firstPage('tickets', 12, async () => (loads++, { rows: [], validUntil: soon }))
     expect(loads).toBe(2)
     await new Promise((resolve) => setTimeout(resolve, 60))
-    await cache.firstPage(12, async () => (loads++, { rows: [], validUntil: soon }))
+    await cache.firstPage('tickets', 12, async () => (loads++, { rows: [], validUntil: soon }))
     expect(loads).toBe(3)
   })
 
