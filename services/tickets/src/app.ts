@@ -7,6 +7,7 @@ import {
 import type { Config } from './config.js'
 import type { Database } from './db/schema.js'
 import { TicketCache } from './tickets/ticket-cache.js'
+import { holdingRoutes } from './holdings/holding.routes.js'
 import { eventRoutes } from './catalogue/event.routes.js'
 import { ticketRoutes } from './tickets/ticket.routes.js'
 
@@ -27,6 +28,7 @@ export async function buildApp(deps: AppDependencies): Promise<ServiceInstance> 
   app.dependencies.add('ticket-cache', { close: () => cache.close() })
   const ctx = { db: deps.db, config: deps.config, cache }
   await app.register(ticketRoutes, { prefix: '/api/tickets', ctx })
+  await app.register(holdingRoutes, { prefix: '/api/tickets', ctx })
   await app.register(eventRoutes, { prefix: '/api/events', ctx })
   return app
 }

@@ -82,6 +82,24 @@ export async function startTickets(env: Record<string, string> = {}) {
     /** A signed-in user: their id and session cookie, as auth would have issued it. */
     user: (role?: 'user' | 'admin'): Promise<User> => sessions.user(role),
 
+    /** auth's announcement of a member (with their email), waited for until tickets has it. */
+    async announceMember(member: User, email: string, displayName = 'A member') {
+      const event = newEvent(
+        'user.created',
+        { id: member.id, email, role: 'user', displayName, version: 0 },
+        '/auth',
+      )
+      await publish(event)
+      await eventually(async () => {
+        const row = await db
+          .selectFrom('user_replicas')
+          .select('id')
+          .where('id', '=', member.id)
+          .executeTakeFirst()
+        expect(row).toBeDefined()
+      })
+    },
+
     /** Lists a ticket through the API. */
     async createTicket(seller: User, input: { title?: string; price?: number } = {}): Promise<Ticket> {
       const response = await app.inject({
@@ -132,9 +150,9 @@ export async function startTickets(env: Record<string, string> = {}) {
     reserve,
 
     /** Reserves the ticket and completes its order, as orders does once it is paid: the ticket is sold. */
-    async sell(listed: Ticket) {
+    async sell(listed: Ticket, buyerId?: string) {
       const orderId = await reserve(listed)
-      const completion = orderCompleted(orderId, listed.id)
+      const completion = orderCompleted(orderId, listed.id, buyerId)
       await publish(completion)
       await eventually(async () => expect((await ticket(listed.id)).status).toBe('sold'))
       return orderId
@@ -195,8 +213,16 @@ export function orderCancelled(
 }
 
 /** orders' announcement that an order was paid and is complete. */
-export function orderCompleted(orderId: string, ticketId: string): CloudEvent<'order.completed'> {
-  return newEvent('order.completed', { id: orderId, version: 2, ticket: { id: ticketId } }, '/orders')
+export function orderCompleted(
+  orderId: string,
+  ticketId: string,
+  buyerId: string = randomUUID(),
+): CloudEvent<'order.completed'> {
+  return newEvent(
+    'order.completed',
+    { id: orderId, version: 2, userId: buyerId, ticket: { id: ticketId } },
+    '/orders',
+  )
 }
 
 /** The ticket as it reads once its price is `price` (major units, USD), with the default rates' fees. */

@@ -185,7 +185,7 @@ async function checkTickets(databases: Databases, report: Report): Promise<void>
   const doubles = await databases.query<{ ticket_id: string; orders: string[] }>(
     'orders',
     `select ticket_id, array_agg(id::text || ' ' || status) as orders from orders
-      where status = any($1) group by ticket_id having count(*) > 1`,
+      where status = any($1) and resold_at is null group by ticket_id having count(*) > 1`,
     [ACTIVE],
   )
   for (const row of doubles)
@@ -194,7 +194,7 @@ async function checkTickets(databases: Databases, report: Report): Promise<void>
   // Once quiet, the ticket's hold in tickets is the order that orders considers active.
   const active = await databases.query<{ id: string; ticket_id: string; status: string }>(
     'orders',
-    'select id, ticket_id, status from orders where status = any($1)',
+    'select id, ticket_id, status from orders where status = any($1) and resold_at is null',
     [ACTIVE],
   )
   const tickets = await databases.query<{ id: string; order_id: string | null }>(
@@ -425,7 +425,7 @@ async function checkEffectsOnce(databases: Databases, report: Report): Promise<v
       `select data->>'id' as order, array_agg(type order by occurred_at) as types from outbox
         where type in ('order.cancelled', 'order.completed')
           -- A sale ends again, once, when its event is cancelled (and the money goes back).
-          and not (type = 'order.cancelled' and data->>'reason' = 'event_cancelled'
+          and not (type = 'order.cancelled' and coalesce(data->>'reason', '') = 'event_cancelled'
                    and exists (select 1 from outbox completed where completed.type = 'order.completed'
                                and completed.data->>'id' = outbox.data->>'id'))
         group by 1 having count(*) > 1`,

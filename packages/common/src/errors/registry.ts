@@ -45,6 +45,7 @@ export const errorRegistry = {
   EVENT_CANCELLED: { status: 400, message: 'A cancelled event cannot be changed' },
   TICKET_ALREADY_RESERVED: { status: 400, message: 'This ticket is already reserved' },
   TICKET_NOT_ON_SALE: { status: 400, message: 'This ticket is not on sale' },
+  TICKET_ON_SALE: { status: 400, message: 'This ticket is on sale: withdraw the listing first' },
   PRICE_CHANGED: { status: 409, message: 'The price just changed; check it and try again' },
   EVENT_TICKET_LIMIT: { status: 400, message: 'You have the most tickets allowed for this event' },
   ORDER_COMPLETE: { status: 400, message: 'A completed order cannot be cancelled' },

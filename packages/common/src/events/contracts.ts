@@ -30,6 +30,8 @@ const TicketState = Type.Object({
   buyerFee: Type.Optional(MinorUnits),
   currency: Currency,
   userId: Id,
+  /** Who holds the ticket now. Absent in events written before holdings. */
+  holderId: Type.Optional(Id),
   orderId: Type.Optional(Id),
   /** Absent in events written before the catalogue: read as `available` without an order, else `reserved`. */
   status: Type.Optional(
@@ -115,6 +117,8 @@ export const eventSchemas = {
   'order.completed': Type.Object({
     id: Id,
     version: Version,
+    /** The buyer, who holds the ticket from now on. Absent in events written before holdings. */
+    userId: Type.Optional(Id),
     ticket: Type.Object({ id: Id }),
     /** What the buyer paid. Absent in events written before fees. */
     total: Type.Optional(MinorUnits),

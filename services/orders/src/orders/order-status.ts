@@ -8,8 +8,9 @@
  *   complete ──▶ cancelled                    its event was cancelled (event_cancelled): refunded in full
  *
  * A payment for an order still `created` waits for tickets' answer: a paid order is always a held ticket.
- * cancelled is final, and so is complete but for its event's cancellation. The unique index orders_one_active_per_ticket counts every status but
- * cancelled, so a ticket has at most one order that is open or complete.
+ * cancelled is final, and so is complete but for its event's cancellation. The unique index
+ * orders_one_active_per_ticket counts the open orders and the complete ones whose ticket has not been put on
+ * sale again by its buyer (resold_at), so a ticket has at most one order that is open or holds it.
  */
 export type OrderStatus = 'created' | 'awaiting:payment' | 'cancelled' | 'complete'
 

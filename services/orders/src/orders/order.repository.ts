@@ -35,7 +35,10 @@ export async function isHeldByAnother(
 ): Promise<boolean> {
   const { rows } = await sql<{ user_id: string }>`
     select user_id from orders
-    where ticket_id = ${ticketId} and status in ('created', 'awaiting:payment', 'complete')`.execute(db)
+    where ticket_id = ${ticketId}
+      and (status in ('created', 'awaiting:payment') or (status = 'complete' and resold_at is null))`.execute(
+    db,
+  )
   return rows.some((row) => row.user_id !== buyerId)
 }
 
@@ -59,6 +62,8 @@ export async function countActiveOrdersOfEvent(
     .where('event_id', '=', eventId)
     .where('user_id', '=', userId)
     .where('status', 'in', ['created', 'awaiting:payment', 'complete'])
+    // A ticket they bought and put on sale again is no longer theirs to count.
+    .where('resold_at', 'is', null)
     .executeTakeFirstOrThrow()
   return Number(row.count)
 }

@@ -273,6 +273,7 @@ export async function applyPayment(
     await writeEvent(trx, 'order.completed', {
       id: completed.id,
       version: completed.version,
+      userId: completed.user_id,
       ticket: { id: completed.ticket_id },
       total: completed.price + completed.buyer_fee,
     })

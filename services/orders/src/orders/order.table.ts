@@ -1,4 +1,4 @@
-import type { ColumnType, Selectable } from 'kysely'
+import type { ColumnType, Generated, Selectable } from 'kysely'
 import type { CancelReason, OrderStatus } from './order-status.js'
 
 export interface OrderTable {
@@ -14,6 +14,8 @@ export interface OrderTable {
   status: OrderStatus
   cancel_reason: CancelReason | null
   expires_at: Date
+  /** When its ticket, bought by this order, went on sale again (relisted by its buyer); null until then. */
+  resold_at: Generated<Date | null>
   /** The event of its ticket, if it has one. */
   event_id: string | null
   version: number

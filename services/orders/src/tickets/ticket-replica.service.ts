@@ -25,4 +25,14 @@ export async function applyTicketState(
     event_id: ticket.eventId ?? null,
     version: ticket.version,
   })
+  // On sale again after a sale: its buyer relisted it, and the order that bought it holds it no more.
+  if (ticket.status === 'available') {
+    await trx
+      .updateTable('orders')
+      .set({ resold_at: new Date() })
+      .where('ticket_id', '=', ticket.id)
+      .where('status', '=', 'complete')
+      .where('resold_at', 'is', null)
+      .execute()
+  }
 }

@@ -9,7 +9,7 @@ describe('payment.created', () => {
   afterAll(() => orders.close())
 
   it('payment.created completes an open order, and refuses a payment for a cancelled one', async () => {
-    const { ticket, order } = await orders.placeOrder()
+    const { ticket, order, buyer } = await orders.placeOrder()
     const payment = {
       id: randomUUID(),
       orderId: order.id,
@@ -22,6 +22,7 @@ describe('payment.created', () => {
     expect(await orders.outbox('order.completed')).toContainEqual({
       id: order.id,
       version: 1,
+      userId: buyer.id,
       ticket: { id: ticket.id },
       total: 2500,
     })

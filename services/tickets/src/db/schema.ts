@@ -1,5 +1,6 @@
 import type { EventTables } from '@ticketing/common'
 import type { EventTable } from '../catalogue/event.table.js'
+import type { CustodyEventTable } from '../holdings/custody.table.js'
 import type { UserReplicaTable } from '../sellers/user-replica.js'
 import type { CancelledOrderTable, TicketTable } from '../tickets/ticket.table.js'
 
@@ -8,4 +9,5 @@ export interface Database extends EventTables {
   tickets: TicketTable
   user_replicas: UserReplicaTable
   cancelled_orders: CancelledOrderTable
+  custody_events: CustodyEventTable
 }

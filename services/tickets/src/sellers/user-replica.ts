@@ -5,6 +5,8 @@ import type { Database } from '../db/schema.js'
 export interface UserReplicaTable {
   id: string
   display_name: string
+  /** Null for members announced before tickets kept emails. */
+  email: string | null
   version: number
 }
 
@@ -24,7 +26,7 @@ export async function applyUserState(
     .forUpdate()
     .executeTakeFirst()
   if (replicaDecision(current?.version, version) === 'ignore') return
-  const state = { display_name: user.displayName ?? defaultDisplayName(user.id), version }
+  const state = { display_name: user.displayName ?? defaultDisplayName(user.id), email: user.email, version }
   await trx
     .insertInto('user_replicas')
     .values({ id: user.id, ...state })

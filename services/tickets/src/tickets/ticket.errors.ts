@@ -10,3 +10,5 @@ export class TicketReservedError extends defineError('TICKET_RESERVED') {}
 
 /** A sale is final. */
 export class TicketSoldError extends defineError('TICKET_SOLD') {}
+export class TicketOnSaleError extends defineError('TICKET_ON_SALE') {}
+export class TicketNotOnSaleError extends defineError('TICKET_NOT_ON_SALE') {}

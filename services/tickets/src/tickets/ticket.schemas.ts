@@ -62,7 +62,10 @@ export const Ticket = Type.Object({
   /** Major units: 19.99 */
   price: Type.Number(),
   currency: Type.String(),
+  /** The seller of its current or last listing. */
   userId: Type.String(),
+  /** Who holds it now (the seller while listed); absent for a ticket sold before holdings were recorded. */
+  holderId: Type.Optional(Type.String()),
   version: Type.Integer(),
   /** Present while an order holds the ticket: the order reserving it, or the one it was sold to. */
   orderId: Type.Optional(Type.String()),
@@ -108,6 +111,7 @@ export function ticketJson(ticket: TicketRow, sellerName: string): Ticket {
     price: toMajorUnits(ticket.price, ticket.currency),
     currency: ticket.currency,
     userId: ticket.user_id,
+    ...(ticket.holder_id !== null && { holderId: ticket.holder_id }),
     version: ticket.version,
     ...(ticket.order_id !== null && { orderId: ticket.order_id }),
     status: ticketStatus(ticket),

@@ -28,6 +28,7 @@ import type { EventRow } from '../catalogue/event.table.js'
 import { highestPriceUnder, overCapMessage, priceCapOf, describeCap } from '../catalogue/price-cap.js'
 import { loadDisplayNames } from '../sellers/user-replica.js'
 import { feesFor, type FeeRates } from '../fees/fees.js'
+import { recordCustody } from '../holdings/custody.repository.js'
 import {
   checkTicketInput,
   ticketJson,
@@ -53,6 +54,7 @@ export async function announce(
     buyerFee: ticket.buyer_fee,
     currency: ticket.currency,
     userId: ticket.user_id,
+    ...(ticket.holder_id !== null && { holderId: ticket.holder_id }),
     ...(ticket.order_id !== null && { orderId: ticket.order_id }),
     status: ticketStatus(ticket),
     ...(ticket.event_id !== null && { eventId: ticket.event_id }),
@@ -67,7 +69,7 @@ export function feeRates(ctx: TicketsContext): FeeRates {
  * The rules a listing of an event must also keep: the event exists and still sells tickets, and the price is
  * within its cap, measured against the face value (which a capped event requires).
  */
-function checkAgainstEvent(
+export function checkAgainstEvent(
   listing: Pick<CheckedListing, 'price' | 'faceValue'>,
   event: EventRow | undefined,
   currency: string,
@@ -154,11 +156,19 @@ export async function createTicket(
       ...feesFor(listing.price, feeRates(ctx)),
       currency,
       user_id: seller.id,
+      holder_id: seller.id,
       event_id: event?.id ?? null,
       section: listing.section ?? null,
       row: listing.row ?? null,
       seat: listing.seat ?? null,
       face_value: listing.faceValue ?? null,
+    })
+    await recordCustody(trx, {
+      ticket_id: ticket.id,
+      kind: 'listed',
+      price: ticket.price,
+      currency,
+      from_user: seller.id,
     })
     await announce(trx, 'ticket.created', ticket)
     return ticket
@@ -284,7 +294,14 @@ export async function releaseTicketOfCancelledOrder(
   if (ticket?.order_id !== order.id) return 'not_held'
   if (ticket.sold_at !== null) {
     if (order.reason !== 'event_cancelled') return 'sold'
-    const undone = { order_id: null, sold_at: null, withdrawn_at: new Date() }
+    // Refunded: the buyer holds nothing, and their credential is superseded.
+    const undone = {
+      order_id: null,
+      sold_at: null,
+      withdrawn_at: new Date(),
+      holder_id: ticket.user_id,
+      holding: ticket.holding + 1,
+    }
     await announce(trx, 'ticket.updated', await saveTicket(trx, ticket.id, undone))
     return 'sale_undone'
   }
@@ -310,6 +327,21 @@ export async function sellTicketToCompletedOrder(
   if (!ticket) return 'unknown_ticket'
   if (ticket.order_id !== order.id) return 'not_held'
   if (ticket.sold_at !== null) return 'already_sold' // applied already, under another event id
-  await announce(trx, 'ticket.updated', await saveTicket(trx, ticket.id, { sold_at: new Date() }))
+  // The buyer holds it now (orders written before holdings did not say who bought: then nobody known).
+  const buyer = order.userId ?? null
+  const sold = await saveTicket(trx, ticket.id, {
+    sold_at: new Date(),
+    holder_id: buyer,
+    holding: ticket.holding + 1,
+  })
+  await recordCustody(trx, {
+    ticket_id: ticket.id,
+    kind: 'sold',
+    price: ticket.price,
+    currency: ticket.currency,
+    from_user: ticket.user_id,
+    to_user: buyer,
+  })
+  await announce(trx, 'ticket.updated', sold)
   return 'sold'
 }

@@ -25,6 +25,10 @@ export interface TicketTable {
   buyer_fee: number
   /** Minor units: what the marketplace keeps of the price; the seller receives price − seller_fee. */
   seller_fee: number
+  /** Who holds it now: the seller while listed or withdrawn, the buyer once sold, a recipient after a transfer. */
+  holder_id: string | null
+  /** Up by one each time it changes hands: a credential of an earlier holding is superseded. */
+  holding: Generated<number>
   /** When it was taken off sale (its event was cancelled); null while it can be on sale. */
   withdrawn_at: Generated<Date | null>
   created_at: ColumnType<Date, never, never>

@@ -317,6 +317,7 @@ describe('the events catalogue: /api/events', () => {
         price: 19.99,
         currency: 'USD',
         userId: seller.id,
+        holderId: seller.id,
         version: 0,
         status: 'available',
         seller: { id: seller.id, displayName: expect.stringMatching(/^Member [0-9A-F]{4}$/) },

@@ -28,6 +28,7 @@ describe('on order.cancelled', () => {
       buyerFee: 200,
       currency: 'USD',
       userId: seller.id,
+      holderId: seller.id,
       status: 'available',
     })
     const forSale = await tickets.app.inject({ url: '/api/tickets' })
@@ -99,7 +100,13 @@ describe('on order.cancelled', () => {
     await tickets.publish(cancellation)
     await tickets.handled(cancellation)
 
-    expect(await tickets.ticket(ticket.id)).toEqual({ ...ticket, version: 2, orderId, status: 'sold' })
+    expect(await tickets.ticket(ticket.id)).toEqual({
+      ...ticket,
+      version: 2,
+      orderId,
+      status: 'sold',
+      holderId: expect.any(String),
+    })
     expect((await tickets.updatesOf(ticket.id)).map((update) => update.version)).toEqual([1, 2])
     expect(error).toHaveBeenCalledWith(
       expect.objectContaining({ orderId }),

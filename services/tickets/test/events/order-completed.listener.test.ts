@@ -15,11 +15,13 @@ describe('on order.completed', () => {
   it('sells the ticket to the order holding it: status sold, one version up, ticket.updated announced, off sale', async () => {
     const ticket = await tickets.createTicket(seller, { title: 'Opera', price: 19.99 })
     const orderId = await tickets.reserve(ticket)
-    const completion = orderCompleted(orderId, ticket.id)
+    const buyer = randomUUID()
+    const completion = orderCompleted(orderId, ticket.id, buyer)
     await tickets.publish(completion)
     await tickets.handled(completion)
 
-    const sold = { ...ticket, version: 2, orderId, status: 'sold' }
+    // The buyer holds it now.
+    const sold = { ...ticket, version: 2, orderId, status: 'sold', holderId: buyer }
     expect(await tickets.ticket(ticket.id)).toEqual(sold)
     expect((await tickets.updatesOf(ticket.id)).at(-1)).toEqual({
       id: ticket.id,
@@ -29,6 +31,7 @@ describe('on order.completed', () => {
       buyerFee: 200,
       currency: 'USD',
       userId: seller.id,
+      holderId: buyer,
       orderId,
       status: 'sold',
     })
@@ -51,7 +54,13 @@ describe('on order.completed', () => {
       orderId: another.data.id,
       reason: 'sold',
     })
-    expect(await tickets.ticket(ticket.id)).toEqual({ ...ticket, version: 2, orderId, status: 'sold' })
+    expect(await tickets.ticket(ticket.id)).toEqual({
+      ...ticket,
+      version: 2,
+      orderId,
+      status: 'sold',
+      holderId: expect.any(String),
+    })
     expect(error).toHaveBeenCalledWith(
       expect.objectContaining({ orderId: another.data.id }),
       'order.created for a sold ticket: refused',
@@ -98,7 +107,13 @@ describe('on order.completed', () => {
     await tickets.publish({ ...completion, id: randomUUID() })
     await tickets.settled('order.completed')
 
-    expect(await tickets.ticket(ticket.id)).toEqual({ ...ticket, version: 2, orderId, status: 'sold' })
+    expect(await tickets.ticket(ticket.id)).toEqual({
+      ...ticket,
+      version: 2,
+      orderId,
+      status: 'sold',
+      holderId: expect.any(String),
+    })
     expect((await tickets.updatesOf(ticket.id)).map((update) => update.version)).toEqual([1, 2])
   })
 })

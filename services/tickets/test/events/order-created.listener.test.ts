@@ -39,6 +39,7 @@ describe('on order.created', () => {
         buyerFee: 200,
         currency: 'USD',
         userId: seller.id,
+        holderId: seller.id,
         orderId: order.data.id,
         status: 'reserved',
       },

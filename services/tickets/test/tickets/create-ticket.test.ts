@@ -23,6 +23,7 @@ describe('POST /api/tickets', () => {
       price: 19.99,
       currency: 'USD',
       userId: seller.id,
+      holderId: seller.id,
       version: 0,
       status: 'available',
       seller: { id: seller.id, displayName: expect.stringMatching(/^Member [0-9A-F]{4}$/) },
@@ -45,6 +46,7 @@ describe('POST /api/tickets', () => {
       buyerFee: 10_000_000,
       currency: 'USD',
       userId: seller.id,
+      holderId: seller.id,
       status: 'available',
     })
   })

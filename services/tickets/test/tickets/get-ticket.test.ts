@@ -18,6 +18,7 @@ describe('GET /api/tickets/:id', () => {
       price: 42.5,
       currency: 'USD',
       userId: seller.id,
+      holderId: seller.id,
       version: 0,
       status: 'available',
       seller: { id: seller.id, displayName: expect.stringMatching(/^Member [0-9A-F]{4}$/) },

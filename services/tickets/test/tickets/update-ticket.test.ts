@@ -38,6 +38,7 @@ describe('PUT /api/tickets/:id', () => {
         buyerFee: 255,
         currency: 'USD',
         userId: seller.id,
+        holderId: seller.id,
         status: 'available',
       },
       {
@@ -48,6 +49,7 @@ describe('PUT /api/tickets/:id', () => {
         buyerFee: 300,
         currency: 'USD',
         userId: seller.id,
+        holderId: seller.id,
         status: 'available',
       },
     ])
@@ -127,7 +129,13 @@ describe('PUT /api/tickets/:id', () => {
     const response = await update(ticket.id, valid)
     expect(response.statusCode).toBe(400)
     expect(response.json()).toEqual({ errors: [{ message: 'Cannot edit a sold ticket' }] })
-    expect(await tickets.ticket(ticket.id)).toEqual({ ...ticket, version: 2, orderId, status: 'sold' })
+    expect(await tickets.ticket(ticket.id)).toEqual({
+      ...ticket,
+      version: 2,
+      orderId,
+      status: 'sold',
+      holderId: expect.any(String),
+    })
     expect((await tickets.updatesOf(ticket.id)).map((event) => event.version)).toEqual([1, 2])
   })
 

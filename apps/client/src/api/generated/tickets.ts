@@ -36,6 +36,7 @@ export interface paths {
               price: number
               currency: string
               userId: string
+              holderId?: string
               version: number
               orderId?: string
               status: 'available' | 'reserved' | 'sold' | 'withdrawn'
@@ -125,6 +126,7 @@ export interface paths {
               price: number
               currency: string
               userId: string
+              holderId?: string
               version: number
               orderId?: string
               status: 'available' | 'reserved' | 'sold' | 'withdrawn'
@@ -335,6 +337,7 @@ export interface paths {
               price: number
               currency: string
               userId: string
+              holderId?: string
               version: number
               orderId?: string
               status: 'available' | 'reserved' | 'sold' | 'withdrawn'
@@ -429,6 +432,7 @@ export interface paths {
               price: number
               currency: string
               userId: string
+              holderId?: string
               version: number
               orderId?: string
               status: 'available' | 'reserved' | 'sold' | 'withdrawn'
@@ -549,6 +553,692 @@ export interface paths {
       }
     }
     post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/tickets/mine': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The tickets the caller holds, newest first; the next page is in the Link header */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number
+          cursor?: string
+        }
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              id: string
+              title: string
+              price: number
+              currency: string
+              userId: string
+              holderId?: string
+              version: number
+              orderId?: string
+              status: 'available' | 'reserved' | 'sold' | 'withdrawn'
+              eventId?: string
+              section?: string
+              row?: string
+              seat?: string
+              faceValue?: number
+              seller: {
+                id: string
+                displayName: string
+              }
+              buyerFee: number
+              buyerTotal: number
+              sellerFee: number
+              sellerNet: number
+            }[]
+          }
+        }
+        /** @description Invalid input, or a business rule refuses it */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description Not signed in, the session is over, or it belongs to someone else */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description Unavailable for a moment; nothing was done */
+        503: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+      }
+    }
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/tickets/{id}/history': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** A ticket's custody: every listing, sale and transfer, oldest first */
+    get: {
+      parameters: {
+        query?: never
+        header?: never
+        path: {
+          id: string
+        }
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              kind: 'listed' | 'sold' | 'transferred'
+              at: string
+              price?: number
+              currency?: string
+              from?: {
+                displayName: string
+              }
+              to?: {
+                displayName: string
+              }
+            }[]
+          }
+        }
+        /** @description Invalid input, or a business rule refuses it */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description No such resource (a malformed id included) */
+        404: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description Unavailable for a moment; nothing was done */
+        503: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+      }
+    }
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/tickets/{id}/relist': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Put a held ticket on sale again, the holder becoming its seller */
+    post: {
+      parameters: {
+        query?: never
+        header?: never
+        path: {
+          id: string
+        }
+        cookie?: never
+      }
+      requestBody: {
+        content: {
+          'application/json': {
+            /** Price */
+            price: number
+          }
+        }
+      }
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              id: string
+              title: string
+              price: number
+              currency: string
+              userId: string
+              holderId?: string
+              version: number
+              orderId?: string
+              status: 'available' | 'reserved' | 'sold' | 'withdrawn'
+              eventId?: string
+              section?: string
+              row?: string
+              seat?: string
+              faceValue?: number
+              seller: {
+                id: string
+                displayName: string
+              }
+              buyerFee: number
+              buyerTotal: number
+              sellerFee: number
+              sellerNet: number
+            }
+          }
+        }
+        /** @description Invalid input, or a business rule refuses it */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description Not signed in, the session is over, or it belongs to someone else */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description Signed in but not allowed, or a request from another site */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description No such resource (a malformed id included) */
+        404: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description The body is over 1 MB */
+        413: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description The body is not JSON */
+        415: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description Unavailable for a moment; nothing was done */
+        503: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+      }
+    }
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/tickets/{id}/withdraw': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Take a listing off sale (its seller); the ticket stays theirs */
+    post: {
+      parameters: {
+        query?: never
+        header?: never
+        path: {
+          id: string
+        }
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              id: string
+              title: string
+              price: number
+              currency: string
+              userId: string
+              holderId?: string
+              version: number
+              orderId?: string
+              status: 'available' | 'reserved' | 'sold' | 'withdrawn'
+              eventId?: string
+              section?: string
+              row?: string
+              seat?: string
+              faceValue?: number
+              seller: {
+                id: string
+                displayName: string
+              }
+              buyerFee: number
+              buyerTotal: number
+              sellerFee: number
+              sellerNet: number
+            }
+          }
+        }
+        /** @description Invalid input, or a business rule refuses it */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description Not signed in, the session is over, or it belongs to someone else */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description Signed in but not allowed, or a request from another site */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description No such resource (a malformed id included) */
+        404: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description The body is over 1 MB */
+        413: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description The body is not JSON */
+        415: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description Unavailable for a moment; nothing was done */
+        503: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+      }
+    }
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/tickets/{id}/transfer': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Give a held ticket to another member, by their email */
+    post: {
+      parameters: {
+        query?: never
+        header?: never
+        path: {
+          id: string
+        }
+        cookie?: never
+      }
+      requestBody: {
+        content: {
+          'application/json': {
+            /** Email */
+            email: string
+          }
+        }
+      }
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              id: string
+              title: string
+              price: number
+              currency: string
+              userId: string
+              holderId?: string
+              version: number
+              orderId?: string
+              status: 'available' | 'reserved' | 'sold' | 'withdrawn'
+              eventId?: string
+              section?: string
+              row?: string
+              seat?: string
+              faceValue?: number
+              seller: {
+                id: string
+                displayName: string
+              }
+              buyerFee: number
+              buyerTotal: number
+              sellerFee: number
+              sellerNet: number
+            }
+          }
+        }
+        /** @description Invalid input, or a business rule refuses it */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description Not signed in, the session is over, or it belongs to someone else */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description Signed in but not allowed, or a request from another site */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description No such resource (a malformed id included) */
+        404: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description The body is over 1 MB */
+        413: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description The body is not JSON */
+        415: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description Unavailable for a moment; nothing was done */
+        503: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+      }
+    }
     delete?: never
     options?: never
     head?: never
@@ -1103,6 +1793,7 @@ export interface paths {
               price: number
               currency: string
               userId: string
+              holderId?: string
               version: number
               orderId?: string
               status: 'available' | 'reserved' | 'sold' | 'withdrawn'
