@@ -24,6 +24,10 @@ export const configSchema = Type.Object({
   RECONCILE_ACTION_AFTER_SECONDS: Type.Integer({ minimum: 1, default: 10 }),
   /** How long a failed gateway call waits before it is tried again; also the lease on an attempt being worked. */
   RECONCILE_RETRY_SECONDS: Type.Integer({ minimum: 1, default: 15 }),
+  /** How long after its event starts a sale's payout is released to the seller (at once without an event). */
+  PAYOUT_DELAY_HOURS: Type.Number({ minimum: 0, default: 72 }),
+  /** How often the payout job releases and pays what is due. */
+  PAYOUT_INTERVAL_MS: Type.Integer({ minimum: 50, default: 60_000 }),
   /** The sandbox takes no money: in production it runs only when this says so (a staging site, say). */
   ALLOW_SANDBOX_IN_PRODUCTION: Type.Boolean({ default: false }),
 })

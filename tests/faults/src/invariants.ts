@@ -14,7 +14,7 @@ export const INVARIANTS = {
   I5: 'every outbox row published and applied by every subscriber',
   I6: 'replicas equal their sources',
   I7: 'every effect once: one live payment, one refund, one end, one answer to each reservation',
-  I8: "money adds up: every charge is its order's total, a sold ticket's price and buyer's fee",
+  I8: "money adds up: every charge is its order's total (a sold ticket's price and buyer's fee), every sale owes its seller the price less their fee, once",
   I9: 'a cancelled event has no ticket on sale or held, and no order open or complete',
 } as const
 
@@ -456,8 +456,10 @@ async function checkMoney(databases: Databases, report: Report): Promise<void> {
     ticket_id: string
     price: number
     buyer_fee: number
+    seller_id: string | null
+    seller_fee: number
     currency: string
-  }>('orders', 'select id, status, ticket_id, price, buyer_fee, currency from orders')
+  }>('orders', 'select id, status, ticket_id, price, buyer_fee, seller_id, seller_fee, currency from orders')
   const byId = new Map(orders.map((order) => [order.id, order]))
   if (databases.has('payments')) {
     const payments = await databases.query<{
@@ -475,6 +477,27 @@ async function checkMoney(databases: Databases, report: Report): Promise<void> {
           'I8',
           `payment ${payment.id} is for ${payment.amount} ${payment.currency}, but order ${order.id}'s total is ${total} ${order.currency}`,
         )
+      }
+    }
+  }
+  if (databases.has('payments') && (await databases.hasTable('payments', 'payouts'))) {
+    // The seller is owed the price less their fee for each sale, once; nothing for a refunded one.
+    const payouts = await databases.query<{ order_id: string; amount: number; status: string }>(
+      'payments',
+      'select order_id, amount, status from payouts',
+    )
+    const payoutOf = new Map(payouts.map((payout) => [payout.order_id, payout]))
+    for (const order of orders) {
+      if (order.seller_id === null) continue // placed before payouts
+      const payout = payoutOf.get(order.id)
+      const net = Number(order.price) - Number(order.seller_fee)
+      if (order.status === 'complete' && !payout)
+        report('I8', `order ${order.id} is complete, but no payout is owed`)
+      if (payout && Number(payout.amount) !== net) {
+        report('I8', `order ${order.id}'s payout is ${payout.amount}, but its seller's net is ${net}`)
+      }
+      if (payout && order.status === 'cancelled' && payout.status !== 'cancelled') {
+        report('I8', `order ${order.id} was cancelled and refunded, but its payout is ${payout.status}`)
       }
     }
   }

@@ -68,9 +68,15 @@ async function sale(): Promise<Sale> {
   )
   await sql(
     'orders',
-    `insert into orders (id, user_id, ticket_id, ticket_title, price, buyer_fee, currency, status, expires_at, version)
-     values ($1, $2, $3, 'Sold', 2500, 250, 'USD', 'complete', now() + interval '1 minute', 2)`,
-    [orderId, randomUUID(), ticketId],
+    `insert into orders (id, user_id, ticket_id, ticket_title, price, buyer_fee, seller_id, seller_fee, currency, status,
+       expires_at, version)
+     values ($1, $2, $3, 'Sold', 2500, 250, $4, 125, 'USD', 'complete', now() + interval '1 minute', 2)`,
+    [orderId, randomUUID(), ticketId, user],
+  )
+  await sql(
+    'payments',
+    `insert into payouts (id, order_id, seller_id, ticket_id, amount, currency) values ($1, $2, $3, $4, 2375, 'USD')`,
+    [randomUUID(), orderId, user, ticketId],
   )
   await sql(
     'payments',
@@ -200,11 +206,19 @@ describe('the invariant checker', () => {
     const repriced = await sale()
     await sql('tickets', `update tickets set buyer_fee = 300 where id = $1`, [repriced.ticketId])
     await sql('orders', `update ticket_replicas set buyer_fee = 300 where id = $1`, [repriced.ticketId])
+    const underpaid = await sale()
+    await sql('payments', `update payouts set amount = 2500 where order_id = $1`, [underpaid.orderId])
+    const unowed = await sale()
+    await sql('payments', `delete from payouts where order_id = $1`, [unowed.orderId])
     const violations = (await checkInvariants(target)).filter((v) => v.invariant === 'I8')
-    expect(violations.map((v) => v.message)).toEqual([
-      `payment ${overcharged.paymentId} is for 2500 USD, but order ${overcharged.orderId}'s total is 2750 USD`,
-      `order ${repriced.orderId} was completed at 2500 + 250, but ticket ${repriced.ticketId} sold at 2500 + 300`,
-    ])
+    expect(violations.map((v) => v.message).sort()).toEqual(
+      [
+        `payment ${overcharged.paymentId} is for 2500 USD, but order ${overcharged.orderId}'s total is 2750 USD`,
+        `order ${repriced.orderId} was completed at 2500 + 250, but ticket ${repriced.ticketId} sold at 2500 + 300`,
+        `order ${underpaid.orderId}'s payout is 2500, but its seller's net is 2375`,
+        `order ${unowed.orderId} is complete, but no payout is owed`,
+      ].sort(),
+    )
   })
 
   test('I9: a cancelled event with a ticket still on sale and an order still complete', async () => {

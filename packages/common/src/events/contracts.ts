@@ -28,6 +28,8 @@ const TicketState = Type.Object({
   price: MinorUnits,
   /** What a buyer pays on top of the price. Absent in events written before fees: 0. */
   buyerFee: Type.Optional(MinorUnits),
+  /** What the marketplace keeps of the price; the seller receives the rest. Absent before fees: 0. */
+  sellerFee: Type.Optional(MinorUnits),
   currency: Currency,
   userId: Id,
   /** Who holds the ticket now. Absent in events written before holdings. */
@@ -100,6 +102,9 @@ export const eventSchemas = {
       price: MinorUnits,
       currency: Currency,
       eventId: Type.Optional(Id),
+      /** Who sells it, and what they receive once the sale completes (payments' payout). Absent before fees. */
+      sellerId: Type.Optional(Id),
+      sellerNet: Type.Optional(MinorUnits),
     }),
   }),
   'order.cancelled': Type.Object({
@@ -176,7 +181,15 @@ export const subscriptions = {
     'payment.created',
   ],
   expiration: ['order.created', 'order.cancelled', 'order.completed'],
-  payments: ['order.created', 'order.cancelled', 'order.completed', 'order.payment-refused'],
+  payments: [
+    'order.created',
+    'order.cancelled',
+    'order.completed',
+    'order.payment-refused',
+    'event.created',
+    'event.updated',
+    'event.cancelled',
+  ],
 } as const satisfies Record<ServiceName, readonly EventType[]>
 
 export function streamOf(type: EventType): StreamKey {

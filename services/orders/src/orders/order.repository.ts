@@ -16,9 +16,9 @@ export async function insertOrderForTicket(
   const { rows } = await sql<OrderRow & { ticket_version: number }>`
     with ticket as (select * from ticket_replicas where id = ${order.ticketId}),
     placed as (
-      insert into orders (id, user_id, ticket_id, ticket_title, price, buyer_fee, currency, status, expires_at,
-        version, event_id)
-      select ${order.id}, ${order.userId}, id, title, price, buyer_fee, currency, 'created',
+      insert into orders (id, user_id, ticket_id, ticket_title, price, buyer_fee, seller_id, seller_fee, currency,
+        status, expires_at, version, event_id)
+      select ${order.id}, ${order.userId}, id, title, price, buyer_fee, user_id, seller_fee, currency, 'created',
         now() + make_interval(secs => ${order.holdSeconds}), 0, event_id
       from ticket
       returning *

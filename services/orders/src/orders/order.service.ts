@@ -150,6 +150,10 @@ async function placeOrder(
           price: order.price,
           currency: order.currency,
           ...(order.event_id !== null && { eventId: order.event_id }),
+          ...(order.seller_id !== null && {
+            sellerId: order.seller_id,
+            sellerNet: order.price - order.seller_fee,
+          }),
         },
       })
       afterCommit(trx, () => ctx.metrics?.holdsCreated?.inc())

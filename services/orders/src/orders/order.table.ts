@@ -10,6 +10,9 @@ export interface OrderTable {
   price: number
   /** Minor units: the buyer's fee on it; the order's total, what is charged, is price + buyer_fee. */
   buyer_fee: number
+  /** Who sold the ticket (null for orders placed before payouts), and the marketplace's fee on the price. */
+  seller_id: Generated<string | null>
+  seller_fee: Generated<number>
   currency: string
   status: OrderStatus
   cancel_reason: CancelReason | null

@@ -18,6 +18,7 @@ export async function applyTicketState(
     title: ticket.title,
     price: ticket.price,
     buyer_fee: ticket.buyerFee ?? 0,
+    seller_fee: ticket.sellerFee ?? 0,
     currency: ticket.currency,
     user_id: ticket.userId,
     order_id: ticket.orderId ?? null,

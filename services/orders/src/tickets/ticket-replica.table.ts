@@ -7,6 +7,8 @@ export interface TicketReplicaTable {
   price: number
   /** Minor units: what a buyer pays on top of the price. */
   buyer_fee: number
+  /** Minor units: what the marketplace keeps of the price. */
+  seller_fee: number
   currency: string
   user_id: string
   order_id: string | null

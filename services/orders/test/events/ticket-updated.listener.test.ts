@@ -48,6 +48,7 @@ describe('ticket.created and ticket.updated', () => {
           title: 'v4',
           price: 1004,
           buyer_fee: 0, // events written before fees had none
+          seller_fee: 0,
           currency: 'USD',
           user_id: created.userId,
           order_id: null,

@@ -39,7 +39,15 @@ describe('POST /api/orders', () => {
       userId: buyer.id,
       expiresAt: order.expiresAt,
       total: 2199,
-      ticket: { id: ticket.id, version: 0, price: 1999, currency: 'USD' },
+      // What the seller will receive: tickets announced no seller's fee for this one.
+      ticket: {
+        id: ticket.id,
+        version: 0,
+        price: 1999,
+        currency: 'USD',
+        sellerId: ticket.userId,
+        sellerNet: 1999,
+      },
     })
   })
 

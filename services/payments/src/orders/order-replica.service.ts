@@ -25,6 +25,10 @@ export async function applyOrderCreated(
     status: order.status,
     expires_at: new Date(order.expiresAt),
     version: order.version,
+    ticket_id: order.ticket.id,
+    event_id: order.ticket.eventId ?? null,
+    seller_id: order.ticket.sellerId ?? null,
+    seller_net: order.ticket.sellerNet ?? null,
   })
 }
 

@@ -9,6 +9,11 @@ export interface OrderReplicaTable {
   total: number
   currency: string
   status: OrderStatus
+  ticket_id: string | null
+  event_id: string | null
+  /** Who sells the ticket, and what they receive of the sale (minor units); null for orders before payouts. */
+  seller_id: string | null
+  seller_net: number | null
   expires_at: Date
   version: number
 }

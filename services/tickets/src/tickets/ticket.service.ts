@@ -52,6 +52,7 @@ export async function announce(
     title: ticket.title,
     price: ticket.price,
     buyerFee: ticket.buyer_fee,
+    sellerFee: ticket.seller_fee,
     currency: ticket.currency,
     userId: ticket.user_id,
     ...(ticket.holder_id !== null && { holderId: ticket.holder_id }),

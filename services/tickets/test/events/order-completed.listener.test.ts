@@ -29,6 +29,7 @@ describe('on order.completed', () => {
       title: 'Opera',
       price: 1999,
       buyerFee: 200,
+      sellerFee: 100,
       currency: 'USD',
       userId: seller.id,
       holderId: buyer,

@@ -37,6 +37,7 @@ describe('on order.created', () => {
         title: 'Opera',
         price: 1999,
         buyerFee: 200,
+        sellerFee: 100,
         currency: 'USD',
         userId: seller.id,
         holderId: seller.id,

@@ -44,6 +44,7 @@ describe('POST /api/tickets', () => {
       title: 'Ballet',
       price: 100_000_000,
       buyerFee: 10_000_000,
+      sellerFee: 5_000_000,
       currency: 'USD',
       userId: seller.id,
       holderId: seller.id,

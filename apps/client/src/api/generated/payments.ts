@@ -141,6 +141,96 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/api/payments/payouts': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The caller's payouts as a seller, newest first; the next page is in the Link header */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number
+          cursor?: string
+        }
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              id: string
+              orderId: string
+              ticketId?: string
+              amount: number
+              currency: string
+              status: 'pending' | 'releasable' | 'paid' | 'cancelled'
+              releaseAt?: string
+              paidAt?: string
+            }[]
+          }
+        }
+        /** @description Invalid input, or a business rule refuses it */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description Not signed in, the session is over, or it belongs to someone else */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description Unavailable for a moment; nothing was done */
+        503: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+      }
+    }
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/api/payments': {
     parameters: {
       query?: never
