@@ -7,6 +7,7 @@ import {
 import type { Config } from './config.js'
 import type { Database } from './db/schema.js'
 import { TicketCache } from './tickets/ticket-cache.js'
+import { loadCredentialKeys } from './holdings/credentials.js'
 import { holdingRoutes } from './holdings/holding.routes.js'
 import { eventRoutes } from './catalogue/event.routes.js'
 import { ticketRoutes } from './tickets/ticket.routes.js'
@@ -26,7 +27,8 @@ export async function buildApp(deps: AppDependencies): Promise<ServiceInstance> 
   await cache.start()
   // Not a readiness check: without its connection the cache serves nothing and every read goes to the database.
   app.dependencies.add('ticket-cache', { close: () => cache.close() })
-  const ctx = { db: deps.db, config: deps.config, cache }
+  const credentialKeys = await loadCredentialKeys(deps.config)
+  const ctx = { db: deps.db, config: deps.config, cache, credentialKeys }
   await app.register(ticketRoutes, { prefix: '/api/tickets', ctx })
   await app.register(holdingRoutes, { prefix: '/api/tickets', ctx })
   await app.register(eventRoutes, { prefix: '/api/events', ctx })

@@ -18,6 +18,12 @@ export const configSchema = Type.Object({
   ...portEnv('tickets'),
   /** The ISO 4217 currency every ticket is listed in. */
   CURRENCY: Type.String({ pattern: '^[A-Z]{3}$', default: 'USD' }),
+  /**
+   * Signs holders' entry credentials: an Ed25519 private JWK with a kid. Required in production; in development
+   * a pair is generated at first start into CREDENTIAL_DEV_KEY_FILE.
+   */
+  CREDENTIAL_PRIVATE_KEY: Type.Optional(Type.String()),
+  CREDENTIAL_DEV_KEY_FILE: Type.String({ default: '.data/keys/credential-dev.json' }),
   /** What a buyer pays on top of a ticket's price, in percent of it: the all-in price is price + this fee. */
   BUYER_FEE_PERCENT: Type.Number({ minimum: 0, maximum: 50, default: 10 }),
   /** What the marketplace keeps of a sale, in percent of the price: the seller receives the rest. */

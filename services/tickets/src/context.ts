@@ -1,3 +1,4 @@
+import type { JwtKeys } from '@ticketing/common'
 import type { Kysely } from 'kysely'
 import type { Config } from './config.js'
 import type { Database } from './db/schema.js'
@@ -9,4 +10,6 @@ export interface TicketsContext {
   config: Config
   /** Tickets by id and the first pages on sale, kept in memory until a change to them commits. */
   cache: TicketCache
+  /** Signs and checks holders' entry credentials (tickets' own key pair). */
+  credentialKeys: JwtKeys
 }

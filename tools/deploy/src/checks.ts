@@ -43,6 +43,7 @@ const secretVariables = [
   'NATS_PASSWORD',
   'JWT_PRIVATE_KEY',
   'JWT_PUBLIC_KEYS',
+  'CREDENTIAL_PRIVATE_KEY',
   'STRIPE_SECRET_KEY',
   'STRIPE_WEBHOOK_SECRET',
 ]
@@ -257,6 +258,7 @@ export function configProblems(objects: K8sObject[]): string[] {
     if (redisUsers.includes(name)) needed.push('REDIS_URL')
     if (config.variables.includes('JWT_PUBLIC_KEYS')) needed.push('JWT_PUBLIC_KEYS')
     if (name === 'auth') needed.push('JWT_PRIVATE_KEY')
+    if (name === 'tickets') needed.push('CREDENTIAL_PRIVATE_KEY')
     for (const key of needed) if (env[key] === undefined) problems.push(`${name}: ${key} is not set`)
     if (env.METRICS_PORT !== undefined && env.METRICS_PORT !== '9464') {
       problems.push(`${name}: METRICS_PORT is ${env.METRICS_PORT}, the scrape annotations say 9464`)

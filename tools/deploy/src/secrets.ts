@@ -44,12 +44,15 @@ export interface SecretInputs {
 }
 
 /**
- * Every secret value of the Kubernetes manifests, freshly generated: the JWT EdDSA key pair, one NATS password
+ * Every secret value of the Kubernetes manifests, freshly generated: the JWT EdDSA key pair, tickets' credential
+ * signing key, one NATS password
  * per service, one database login per service, Redis's and the dev PostgreSQL superuser's passwords. Returns the
  * files (name → content) that the base kustomization's secretGenerator reads.
  */
 export async function generateSecretFiles(inputs: SecretInputs = {}): Promise<Record<string, string>> {
   const { privateJwk, publicJwk } = await generateJwtKeyPair()
+  // tickets signs holders' entry credentials with a key of its own.
+  const credentialKey = (await generateJwtKeyPair()).privateJwk
   const publicKeys = JSON.stringify([publicJwk])
   const redisPassword = password()
   const natsPasswords = Object.fromEntries(serviceNames.map((name) => [name, password()])) as Record<
@@ -62,6 +65,7 @@ export async function generateSecretFiles(inputs: SecretInputs = {}): Promise<Re
   for (const name of serviceNames) {
     const entries: Record<string, string> = {}
     if (name === 'auth') entries.JWT_PRIVATE_KEY = JSON.stringify(privateJwk)
+    if (name === 'tickets') entries.CREDENTIAL_PRIVATE_KEY = JSON.stringify(credentialKey)
     if (name !== 'expiration') entries.JWT_PUBLIC_KEYS = publicKeys
     entries.NATS_USER = name
     entries.NATS_PASSWORD = natsPasswords[name]

@@ -27,6 +27,8 @@ export interface JwtKeySources {
   developmentKeyFile?: string
   /** auth signs: it needs the private key (or the development pair) even when public keys are given. */
   forSigning?: boolean
+  /** The variable the private key comes from, as errors name it (another signer's key: tickets' credentials). */
+  privateKeyVariable?: string
 }
 
 /** The monorepo's root: the nearest folder up from here whose package.json declares workspaces. */
@@ -87,17 +89,14 @@ async function developmentKey(file: string): Promise<JWK> {
 
 export async function loadJwtKeys(sources: JwtKeySources): Promise<JwtKeys> {
   const devFile = sources.developmentKeyFile && path.resolve(repositoryRoot(), sources.developmentKeyFile)
+  const privateVariable = sources.privateKeyVariable ?? 'JWT_PRIVATE_KEY'
   let privateJwk: JWK | undefined
   if (sources.privateKey) {
-    privateJwk = checkEd25519(
-      'JWT_PRIVATE_KEY',
-      parseJson('JWT_PRIVATE_KEY', sources.privateKey) as JWK,
-      true,
-    )
+    privateJwk = checkEd25519(privateVariable, parseJson(privateVariable, sources.privateKey) as JWK, true)
   } else if (devFile && (sources.forSigning || !sources.publicKeys)) {
     privateJwk = await developmentKey(devFile)
   } else if (sources.forSigning) {
-    throw new ConfigError([{ variable: 'JWT_PRIVATE_KEY', message: 'is required' }])
+    throw new ConfigError([{ variable: privateVariable, message: 'is required' }])
   }
 
   const publicKeys: JWK[] = privateJwk ? [publicPart(privateJwk)] : []

@@ -1,12 +1,22 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { pageRequest, requireAuth, sendPage, signedInUser } from '@ticketing/common'
+import { pageRequest, requireAuth, requireRole, sendPage, signedInUser } from '@ticketing/common'
 import Type from 'typebox'
 import type { TicketsContext } from '../context.js'
 import { Ticket, TicketIdParams } from '../tickets/ticket.schemas.js'
 import { oneTicketJson, ticketsJson } from '../tickets/ticket.service.js'
-import { CustodyStep, ListHoldingsQuery, RelistBody, TransferBody } from './holding.schemas.js'
+import {
+  Credential,
+  CustodyStep,
+  ListHoldingsQuery,
+  RelistBody,
+  TransferBody,
+  Verdict,
+  VerifyBody,
+} from './holding.schemas.js'
 import {
   custodyHistory,
+  issueCredential,
+  verifyCredential,
   listHoldings,
   relistTicket,
   transferTicket,
@@ -31,6 +41,37 @@ export const holdingRoutes: FastifyPluginAsyncTypebox<{ ctx: TicketsContext }> =
       const rows = await listHoldings(ctx, signedInUser(request), page)
       return ticketsJson(ctx, sendPage(request, reply, rows, page))
     },
+  )
+
+  app.get(
+    '/:id/credential',
+    {
+      onRequest: requireAuth,
+      schema: {
+        summary: "The holder's entry credential for the ticket, shown as a QR code",
+        params: TicketIdParams,
+        response: { 200: Credential },
+        errors: ['NOT_SIGNED_IN', 'NOT_FOUND', 'NOT_YOURS'],
+      },
+    },
+    async (request) => ({
+      credential: await issueCredential(ctx, signedInUser(request), request.params.id),
+    }),
+  )
+
+  // Admins stand in for door staff.
+  app.post(
+    '/verify',
+    {
+      onRequest: requireRole('admin'),
+      schema: {
+        summary: 'Check an entry credential at the door: valid, or why not',
+        body: VerifyBody,
+        response: { 200: Verdict },
+        errors: ['NOT_SIGNED_IN', 'FORBIDDEN'],
+      },
+    },
+    async (request) => verifyCredential(ctx, request.body.credential),
   )
 
   app.get(

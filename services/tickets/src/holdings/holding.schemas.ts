@@ -11,6 +11,26 @@ export type TransferBody = Static<typeof TransferBody>
 
 export const ListHoldingsQuery = Type.Object({ ...pageQuery })
 
+export const Credential = Type.Object({
+  /** A compact EdDSA-signed token (a JWS): shown as a QR code, checked at the door. */
+  credential: Type.String(),
+})
+
+export const VerifyBody = Type.Object({ credential: Type.String({ maxLength: 4096, title: 'Credential' }) })
+
+export const Verdict = Type.Object({
+  valid: Type.Boolean(),
+  /**
+   * Why not: `superseded` (the ticket changed hands since it was issued), `invalid` (not one of ours, or altered),
+   * `event_over` (its event ended or was cancelled).
+   */
+  reason: Type.Optional(
+    Type.Union([Type.Literal('superseded'), Type.Literal('invalid'), Type.Literal('event_over')]),
+  ),
+  ticketId: Type.Optional(Type.String()),
+})
+export type Verdict = Static<typeof Verdict>
+
 const Party = Type.Object({ displayName: Type.String() })
 
 /** One step of a ticket's custody, oldest first: listed for sale, sold, or given to another member. */

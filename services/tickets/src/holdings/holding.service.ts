@@ -26,7 +26,8 @@ import { checkTicketInput, ticketStatus } from '../tickets/ticket.schemas.js'
 import { announce, checkAgainstEvent, feeRates } from '../tickets/ticket.service.js'
 import type { TicketRow } from '../tickets/ticket.table.js'
 import { custodyOf, findMemberByEmail, recordCustody } from './custody.repository.js'
-import type { CustodyStep, RelistBody, TransferBody } from './holding.schemas.js'
+import { readCredential, signCredential } from './credentials.js'
+import type { CustodyStep, RelistBody, TransferBody, Verdict } from './holding.schemas.js'
 
 /** The caller's holdings: every ticket they hold, listed or not, newest first. */
 export async function listHoldings(
@@ -167,4 +168,36 @@ export async function custodyHistory(ctx: TicketsContext, id: string): Promise<C
     ...(step.from_user !== null && { from: party(step.from_user) }),
     ...(step.to_user !== null && { to: party(step.to_user) }),
   }))
+}
+
+/** How long after its start an event is taken to be over: door staff still scan late arrivals until then. */
+const EVENT_LASTS_HOURS = 12
+
+/** The holder's entry credential for the ticket, for its current holding: a sale or a transfer supersedes it. */
+export async function issueCredential(ctx: TicketsContext, holder: CurrentUser, id: string): Promise<string> {
+  const ticket = await findTicket(ctx.db, id)
+  if (!ticket) throw new TicketNotFoundError()
+  if (ticket.holder_id !== holder.id) throw new NotYoursError()
+  return signCredential(ctx.credentialKeys, { ticketId: id, holderId: holder.id, holding: ticket.holding })
+}
+
+/**
+ * What the door says of a credential: valid only if we signed it and the ticket is still in the holding it
+ * names, held by the member it names; `event_over` once its event was cancelled or ended.
+ */
+export async function verifyCredential(ctx: TicketsContext, credential: string): Promise<Verdict> {
+  const claims = await readCredential(ctx.credentialKeys, credential)
+  if (!claims) return { valid: false, reason: 'invalid' }
+  const ticket = await findTicket(ctx.db, claims.ticketId)
+  if (!ticket) return { valid: false, reason: 'invalid' }
+  const verdict = { ticketId: ticket.id }
+  if (ticket.holding !== claims.holding || ticket.holder_id !== claims.holderId) {
+    return { valid: false, reason: 'superseded', ...verdict }
+  }
+  const event = ticket.event_id === null ? undefined : await findEvent(ctx.db, ticket.event_id)
+  const over =
+    event &&
+    (event.status === 'cancelled' || event.starts_at.getTime() + EVENT_LASTS_HOURS * 3_600_000 < Date.now())
+  if (over) return { valid: false, reason: 'event_over', ...verdict }
+  return { valid: true, ...verdict }
 }

@@ -35,6 +35,16 @@ describe('holdings: what a member bought is theirs to resell or give away', () =
     post(`/api/tickets/${id}/relist`, as, { price })
   const transfer = (id: string, as: User | undefined, email: string) =>
     post(`/api/tickets/${id}/transfer`, as, { email })
+  const credentialOf = async (id: string, as: User) => {
+    const response = await tickets.app.inject({ url: `/api/tickets/${id}/credential`, cookies: as.cookies })
+    expect(response.statusCode, response.body).toBe(200)
+    return response.json<{ credential: string }>().credential
+  }
+  const verify = async (credential: string) => {
+    const response = await post('/api/tickets/verify', admin, { credential })
+    expect(response.statusCode, response.body).toBe(200)
+    return response.json<{ valid: boolean; reason?: string; ticketId?: string }>()
+  }
   const mine = async (as: User) =>
     (await tickets.app.inject({ url: '/api/tickets/mine', cookies: as.cookies })).json<Ticket[]>()
 
@@ -64,6 +74,8 @@ describe('holdings: what a member bought is theirs to resell or give away', () =
     expect(listing).toMatchObject({ holderId: seller.id, status: 'available' })
 
     await tickets.sell(listing, buyer.id)
+    const buyersCredential = await credentialOf(listing.id, buyer)
+    expect(await verify(buyersCredential)).toEqual({ valid: true, ticketId: listing.id })
     const bought = await tickets.ticket(listing.id)
     expect(bought).toMatchObject({ status: 'sold', holderId: buyer.id, userId: seller.id })
     expect((await mine(buyer)).map((ticket) => ticket.id)).toContain(listing.id)
@@ -97,14 +109,37 @@ describe('holdings: what a member bought is theirs to resell or give away', () =
       expect.objectContaining({ status: 'available', userId: buyer.id, holderId: buyer.id, price: 5500 }),
     )
 
+    // Listed again, the buyer's credential still gets them in; the sale is what supersedes it.
+    expect(await verify(buyersCredential)).toEqual({ valid: true, ticketId: listing.id })
     await tickets.sell(relisted.json<Ticket>(), third.id)
     expect(await tickets.ticket(listing.id)).toMatchObject({ status: 'sold', holderId: third.id })
+    expect(await verify(buyersCredential)).toEqual({
+      valid: false,
+      reason: 'superseded',
+      ticketId: listing.id,
+    })
+    const thirdsCredential = await credentialOf(listing.id, third)
     expect((await mine(buyer)).map((ticket) => ticket.id)).not.toContain(listing.id)
 
     const given = await transfer(listing.id, third, '  friend@EXAMPLE.com ')
     expect(given.statusCode, given.body).toBe(200)
     expect(given.json()).toMatchObject({ status: 'sold', holderId: friend.id })
     expect((await mine(friend)).map((ticket) => ticket.id)).toEqual([listing.id])
+    expect(await verify(thirdsCredential)).toEqual({
+      valid: false,
+      reason: 'superseded',
+      ticketId: listing.id,
+    })
+    expect(await verify(await credentialOf(listing.id, friend))).toEqual({
+      valid: true,
+      ticketId: listing.id,
+    })
+    // Only the holder gets one.
+    const notTheirs = await tickets.app.inject({
+      url: `/api/tickets/${listing.id}/credential`,
+      cookies: third.cookies,
+    })
+    expect(notTheirs.statusCode).toBe(401)
 
     const history = await tickets.app.inject({ url: `/api/tickets/${listing.id}/history` })
     expect(history.statusCode).toBe(200)
@@ -149,6 +184,29 @@ describe('holdings: what a member bought is theirs to resell or give away', () =
     const times = history.json<{ at: string }[]>().map((step) => Date.parse(step.at))
     expect(times).toEqual([...times].sort((a, b) => a - b))
     expect(JSON.stringify(history.json())).not.toContain('@example.com')
+  })
+
+  it('the door refuses anything it did not sign, a credential altered, and a ticket of an event that is over', async () => {
+    const listing = await cappedListing()
+    await tickets.sell(listing, buyer.id)
+    const credential = await credentialOf(listing.id, buyer)
+    expect(await verify('not a credential')).toEqual({ valid: false, reason: 'invalid' })
+    const [header, payload, signature] = credential.split('.')
+    const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString()) as Record<string, unknown>
+    const forged = Buffer.from(JSON.stringify({ ...claims, hid: third.id })).toString('base64url')
+    expect(await verify(`${header}.${forged}.${signature}`)).toEqual({ valid: false, reason: 'invalid' })
+    // A session token is signed by auth, not by tickets, and is not a credential either.
+    expect(await verify(buyer.cookies.session!)).toEqual({ valid: false, reason: 'invalid' })
+
+    // Only admins (standing in for door staff) check credentials.
+    const member = await post('/api/tickets/verify', buyer, { credential })
+    expect(member.statusCode).toBe(403)
+    expect((await post('/api/tickets/verify', undefined, { credential })).statusCode).toBe(401)
+
+    const cancelled = await post(`/api/events/${listing.eventId}/cancel`, admin, {})
+    expect(cancelled.statusCode).toBe(200)
+    // The sale is undone by the cancellation's cascade through orders (superseded then); the event says no now.
+    expect(await verify(credential)).toEqual({ valid: false, reason: 'event_over', ticketId: listing.id })
   })
 
   it('only the holder relists or gives a ticket away (401), and signed out is 401', async () => {
