@@ -1,6 +1,5 @@
 import { loadJwtKeys, type JwtKeys } from '@ticketing/common'
-import { jwtVerify, SignJWT, type JWK } from 'jose'
-import { importJWK } from 'jose'
+import { importJWK, jwtVerify, SignJWT } from 'jose'
 import type { Config } from '../config.js'
 
 /** The JWS header type of an entry credential: a session token is never taken for one, nor one for it. */
@@ -44,7 +43,7 @@ export async function readCredential(
       async (header) => {
         const jwk = keys.publicKeys.find((key) => key.kid === header.kid)
         if (!jwk) throw new Error('unknown key')
-        return importJWK(jwk as JWK, 'EdDSA')
+        return importJWK(jwk, 'EdDSA')
       },
       { algorithms: ['EdDSA'], typ: CREDENTIAL_TYPE },
     )
