@@ -1,41 +1,21 @@
-import { mkdir } from 'node:fs/promises'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { startTestStack, type TestStack } from '@ticketing/system-tests'
+import { launchChromium, shoot, signedUpPerson, VIEWPORTS } from '../src/browser.js'
 
 // The events catalogue as people meet it, in Debian's Chromium through the gateway of a whole stack:
 // finding an event, buying its cheapest ticket, and selling one over the event's price cap. Screenshots at
 // phone and desktop widths go to tests/browser/artifacts/.
-const ARTIFACTS = fileURLToPath(new URL('../artifacts', import.meta.url))
 const ADMIN = 'catalogue-admin@example.com'
 const PASSWORD = 'correct horse battery staple'
-const VIEWPORTS = [
-  { name: 'phone', width: 390, height: 844 },
-  { name: 'desktop', width: 1280, height: 900 },
-] as const
 
 let stack: TestStack
 let browser: Browser
 let people = 0
 
 beforeAll(async () => {
-  await mkdir(ARTIFACTS, { recursive: true })
   stack = await startTestStack({ client: true, env: { ADMIN_EMAILS: ADMIN } })
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
+  browser = await launchChromium()
 }, 600_000)
 
 afterAll(async () => {
@@ -43,19 +23,8 @@ afterAll(async () => {
   await stack?.cleanup()
 }, 60_000)
 
-async function person(viewport: { width: number; height: number }): Promise<Page> {
-  const context = await browser.newContext({ baseURL: stack.url, viewport })
-  const page = await context.newPage()
-  await page.goto('/signup')
-  await page.getByLabel('Email').fill(`catalogue${++people}-${stack.namespace}@example.com`)
-  await page.getByLabel('Password').fill(PASSWORD)
-  await page.getByRole('button', { name: 'Create account' }).click()
-  await page.waitForURL((url) => !url.pathname.startsWith('/signup'))
-  return page
-}
-
-const shoot = (page: Page, name: string) =>
-  page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true })
+const person = (viewport: { width: number; height: number }) =>
+  signedUpPerson(browser, stack, viewport, `catalogue${++people}-${stack.namespace}@example.com`, PASSWORD)
 
 /** An event through the admin API, and tickets for it from a seller: [price, section, face value]. */
 async function eventWithTickets(

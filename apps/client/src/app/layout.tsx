@@ -52,6 +52,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                 {user && (
                   <>
                     <li>
+                      <Link href="/my-tickets">My tickets</Link>
+                    </li>
+                    <li>
                       <Link href="/orders">My orders</Link>
                     </li>
                     <li>

@@ -38,3 +38,9 @@ export type EventCategory = CatalogueEvent['category']
 
 /** The marketplace's fee rates, for the forms that show "buyers pay" and "you receive" as a price is typed. */
 export type FeeSchedule = Json<TicketsPaths['/api/tickets/fees']['get'], 200>
+
+/** A seller's payout for one sale. */
+export type Payout = Json<PaymentsPaths['/api/payments/payouts']['get'], 200>[number]
+
+/** One step of a ticket's custody: listed, sold or given away. */
+export type CustodyStep = Json<TicketsPaths['/api/tickets/{id}/history']['get'], 200>[number]

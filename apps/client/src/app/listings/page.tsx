@@ -1,6 +1,7 @@
 import type { Metadata } from 'next'
 import Link from 'next/link'
 import { redirect } from 'next/navigation'
+import { HoldingActions } from '../../components/holding-actions'
 import { Pager } from '../../components/pager'
 import { apiGet, getCurrentUser } from '../../lib/api-server'
 import { formatMoney } from '../../lib/format'
@@ -49,9 +50,12 @@ export default async function ListingsPage({ searchParams }: { searchParams: Pro
                   {formatMoney(ticket.sellerNet, ticket.currency)}
                 </span>
               </div>
-              <span className={`badge badge-${LISTING_TONE[ticket.status]}`}>
-                {LISTING_LABEL[ticket.status]}
-              </span>
+              <div className="list-side">
+                <span className={`badge badge-${LISTING_TONE[ticket.status]}`}>
+                  {LISTING_LABEL[ticket.status]}
+                </span>
+                {ticket.status === 'available' && <HoldingActions ticket={ticket} />}
+              </div>
             </li>
           ))}
         </ul>

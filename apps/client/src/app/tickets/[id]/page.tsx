@@ -5,8 +5,8 @@ import { BuyButton } from '../../../components/buy-button'
 import { Problem } from '../../../components/problem'
 import { TicketForm } from '../../../components/ticket-form'
 import { apiGet, getCurrentUser } from '../../../lib/api-server'
-import { formatEventTime, formatMoney } from '../../../lib/format'
-import type { CatalogueEvent, FeeSchedule, Order, Ticket } from '../../../lib/types'
+import { formatDate, formatEventTime, formatMoney } from '../../../lib/format'
+import type { CatalogueEvent, CustodyStep, FeeSchedule, Order, Ticket } from '../../../lib/types'
 
 type Params = Promise<{ id: string }>
 
@@ -44,6 +44,10 @@ export default async function TicketPage({ params }: { params: Params }) {
     : undefined
   const event = eventResult?.ok ? eventResult.data : undefined
   const fees = mine && !reserved ? await apiGet<FeeSchedule>('/api/tickets/fees') : undefined
+  const history = await apiGet<CustodyStep[]>(`/api/tickets/${encodeURIComponent(ticket.id)}/history`)
+  const steps = history.ok ? history.data : []
+  const sales = steps.filter((step) => step.kind === 'sold')
+  const lastSale = sales.at(-1)
   const place = [
     ticket.section,
     ticket.row && `Row ${ticket.row}`,
@@ -108,6 +112,11 @@ export default async function TicketPage({ params }: { params: Params }) {
               comes back on sale.
             </p>
           ) : null
+        ) : user && ticket.holderId === user.id ? (
+          <p>
+            This ticket is yours. Its entry code, and the ways to sell it on or give it away, are in{' '}
+            <Link href="/my-tickets">My tickets</Link>.
+          </p>
         ) : myOrder ? (
           <p>
             {myOrder.status === 'complete' ? 'You bought this ticket. ' : 'You are holding this ticket. '}
@@ -135,6 +144,33 @@ export default async function TicketPage({ params }: { params: Params }) {
           </p>
         )}
       </article>
+
+      {steps.length > 0 && (
+        <section aria-labelledby="history-heading" className="narrow-section">
+          <h2 id="history-heading">This ticket’s story</h2>
+          <p>
+            {sales.length === 0
+              ? 'Not sold yet.'
+              : sales.length === 1
+                ? `Sold once, at ${formatMoney(lastSale!.price ?? 0, lastSale!.currency ?? ticket.currency)}.`
+                : `Resold ${sales.length - 1} ${sales.length === 2 ? 'time' : 'times'}, last at ${formatMoney(lastSale!.price ?? 0, lastSale!.currency ?? ticket.currency)}.`}
+            {ticket.faceValue !== undefined &&
+              ` Face value ${formatMoney(ticket.faceValue, ticket.currency)}.`}
+          </p>
+          <ol className="custody">
+            {steps.map((step, index) => (
+              <li key={index}>
+                <time dateTime={step.at}>{formatDate(step.at)}</time>{' '}
+                {step.kind === 'listed'
+                  ? `Listed by ${step.from?.displayName ?? 'a member'} at ${formatMoney(step.price ?? 0, step.currency ?? ticket.currency)}`
+                  : step.kind === 'sold'
+                    ? `Sold to ${step.to?.displayName ?? 'a member'} for ${formatMoney(step.price ?? 0, step.currency ?? ticket.currency)}`
+                    : `Given by ${step.from?.displayName ?? 'a member'} to ${step.to?.displayName ?? 'a member'}`}
+              </li>
+            ))}
+          </ol>
+        </section>
+      )}
 
       {mine && !reserved && (
         <section aria-labelledby="edit-heading" className="narrow-section">
