@@ -1,15 +1,12 @@
-import { mkdir } from 'node:fs/promises'
 import { createRequire } from 'node:module'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { eventually, startTestStack, type TestStack } from '@ticketing/system-tests'
+import { launchChromium, shoot } from '../src/browser.js'
 
 // The web client in Debian's Chromium, through the gateway of a whole stack. Screenshots of the key pages
 // are kept in tests/browser/artifacts/ (CI keeps the folder as the run's artifacts).
 const HOLD_SECONDS = 15
-const ARTIFACTS = fileURLToPath(new URL('../artifacts', import.meta.url))
 const PASSWORD = 'correct horse battery staple'
 
 let stack: TestStack
@@ -18,25 +15,11 @@ const contexts: BrowserContext[] = []
 let people = 0
 
 beforeAll(async () => {
-  await mkdir(ARTIFACTS, { recursive: true })
   stack = await startTestStack({
     client: true,
     env: { ORDER_HOLD_SECONDS: String(HOLD_SECONDS), SWEEP_INTERVAL_SECONDS: '1', SWEEP_GRACE_SECONDS: '2' },
   })
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    // Without the networking switches Chromium keeps calling Google's hosts, which a closed network refuses.
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
+  browser = await launchChromium()
 }, 600_000)
 
 afterAll(async () => {
@@ -72,10 +55,6 @@ async function accessibilityProblems(page: Page): Promise<string[]> {
       (violation) =>
         `${violation.id}: ${violation.help} at ${JSON.stringify(violation.nodes.map((node) => node.target))}`,
     )
-}
-
-function shoot(page: Page, name: string) {
-  return page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true })
 }
 
 async function signUp(page: Page): Promise<string> {
