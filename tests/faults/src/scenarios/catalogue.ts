@@ -82,3 +82,80 @@ export const eventCancelled: Scenario = {
     }
   },
 }
+
+/** Polls `check` until it returns a value, or gives up after `timeoutMs` (undefined then). */
+async function until<T>(check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T | undefined> {
+  return poll(check, timeoutMs)
+}
+
+/** A buyer's order for the ticket paid with the sandbox's Visa, once orders and payments know of it. */
+async function buyAndPay(buyer: ApiClient, ticketId: string): Promise<string | undefined> {
+  const orderId = await reserve(buyer, ticketId)
+  if (!orderId) return undefined
+  const paid = await until(async () => {
+    const response = await buyer.post('/api/payments', { orderId, token: 'tok_visa' }).catch(() => undefined)
+    return response && response.status !== 404 && response.status < 500 ? response : undefined
+  })
+  return paid?.status === 201 ? orderId : undefined
+}
+
+/**
+ * A ticket changes hands while services crash: bought, relisted by its buyer, bought by a second member and
+ * given to a third, with tickets, orders or payments killed (SIGKILL) right after each step. Once healed,
+ * the last holder holds it, both sales are charged their totals and owe their sellers their nets once (I8),
+ * and tickets and orders agree on the one order that holds it (I1).
+ */
+export const ticketResold: Scenario = {
+  name: 'ticket-resold',
+  load: { workers: 2 },
+  async inject(context) {
+    const { stack, log, problem } = context
+    const crash = async (step: string) => {
+      const service = pick(['tickets', 'orders', 'payments'] as const)
+      await sleep(Math.random() * 150)
+      log(`${step}; SIGKILL ${service}`)
+      await killAndRestart(stack, service)
+    }
+    const [seller, first, second, friend] = await Promise.all([
+      stack.signUp(),
+      stack.signUp(),
+      stack.signUp(),
+      stack.signUp(),
+    ])
+    const listed = await seller.post<{ id: string }>('/api/tickets', {
+      title: 'Resold under faults',
+      price: 40,
+    })
+    if (listed.status !== 201) return problem(`the listing answered ${listed.status}`)
+    const ticketId = listed.body.id
+    const holderIs = (member: { id: string }) =>
+      until(async () => {
+        const { body } = await stack.visitor().get<{ holderId?: string }>(`/api/tickets/${ticketId}`)
+        return body.holderId === member.id ? true : undefined
+      }, 60_000)
+
+    if (!(await buyAndPay(first, ticketId))) return problem('the first purchase did not go through')
+    await crash('first purchase paid')
+    if (!(await holderIs(first))) return problem('the first buyer never came to hold the ticket')
+    const relisted = await until(async () => {
+      const response = await first
+        .post(`/api/tickets/${ticketId}/relist`, { price: 60 })
+        .catch(() => undefined)
+      return response?.status === 200 ? response : undefined
+    })
+    if (!relisted) return problem('the first buyer could not relist the ticket')
+    await crash('relisted')
+    if (!(await buyAndPay(second, ticketId))) return problem('the second purchase did not go through')
+    await crash('second purchase paid')
+    if (!(await holderIs(second))) return problem('the second buyer never came to hold the ticket')
+    const given = await until(async () => {
+      const response = await second
+        .post(`/api/tickets/${ticketId}/transfer`, { email: friend.email })
+        .catch(() => undefined)
+      return response?.status === 200 ? response : undefined
+    })
+    if (!given) return problem('the second buyer could not give the ticket away')
+    await crash('given away')
+    if (!(await holderIs(friend))) problem('the friend never came to hold the ticket')
+  },
+}

@@ -1,5 +1,5 @@
 import type { Scenario } from '../harness.js'
-import { eventCancelled } from './catalogue.js'
+import { eventCancelled, ticketResold } from './catalogue.js'
 import { clockAhead, clockBehind } from './clock.js'
 import {
   consumerDeleted,
@@ -43,6 +43,7 @@ export const scenarios: Scenario[] = [
   paymentsKilledAfterAuthorize,
   paymentRacingExpiry,
   eventCancelled,
+  ticketResold,
   rollingRestart,
   replicasKilled,
 ]
