@@ -46,6 +46,10 @@ export const errorRegistry = {
   TICKET_ALREADY_RESERVED: { status: 400, message: 'This ticket is already reserved' },
   TICKET_NOT_ON_SALE: { status: 400, message: 'This ticket is not on sale' },
   TICKET_ON_SALE: { status: 400, message: 'This ticket is on sale: withdraw the listing first' },
+  PAYOUT_ACCOUNT_NOT_NEEDED: {
+    status: 400,
+    message: 'Payouts here need no account of yours: they are paid without one',
+  },
   PRICE_CHANGED: { status: 409, message: 'The price just changed; check it and try again' },
   EVENT_TICKET_LIMIT: { status: 400, message: 'You have the most tickets allowed for this event' },
   ORDER_COMPLETE: { status: 400, message: 'A completed order cannot be cancelled' },

@@ -60,6 +60,29 @@ export interface PaymentGateway {
   void(intentId: string, request: { paymentId: string }): Promise<void>
   /** Gives a captured amount back in full. Idempotent. */
   refund(intentId: string, request: { paymentId: string }): Promise<void>
+  /** Whether paying a seller needs an account of theirs at the gateway (Stripe: a connected account). */
+  readonly payoutsNeedSellerAccount: boolean
+  /** Pays a seller what a sale owes them, to their account there; the same payoutId always pays once. */
+  payOut(request: PayoutRequest): Promise<{ transferId: string }>
+  /**
+   * Where a seller sets up the account their payouts go to: their account there (made on first use) and the
+   * page to finish it on. Absent where payouts need no account of the seller's (the sandbox).
+   */
+  sellerOnboarding?(request: {
+    sellerId: string
+    accountId: string | null
+    returnUrl: string
+  }): Promise<{ accountId: string; url: string }>
+}
+
+export interface PayoutRequest {
+  payoutId: string
+  orderId: string
+  /** Minor units. */
+  amount: number
+  currency: string
+  /** The seller's account at the gateway; null where the gateway needs none. */
+  destination: string | null
 }
 
 /** The card was refused; nothing was charged. Any other failure of a gateway is ours, not the buyer's. */

@@ -6,6 +6,7 @@ import {
   type IntentStatus,
   type OpenRequest,
   type PaymentGateway,
+  type PayoutRequest,
 } from './payment-gateway.js'
 
 /** Stripe's documented test tokens that are refused, with the reason Stripe gives. */
@@ -55,7 +56,14 @@ export class GatewayTimeoutError extends Error {
  * database written outside payments' transactions, as a real gateway's records are, so it outlives a crash.
  */
 export class SandboxGateway implements PaymentGateway {
+  /** The sandbox moves no money: a payout is recorded paid, to no account of the seller's. */
+  readonly payoutsNeedSellerAccount = false
+
   constructor(private readonly db: Kysely<SandboxLedger>) {}
+
+  payOut(request: PayoutRequest): Promise<{ transferId: string }> {
+    return Promise.resolve({ transferId: `sandbox_payout_${request.payoutId}` })
+  }
 
   async open(request: OpenRequest): Promise<{ intentId: string }> {
     await this.db

@@ -5,6 +5,7 @@ import {
   type IntentStatus,
   type OpenRequest,
   type PaymentGateway,
+  type PayoutRequest,
 } from './payment-gateway.js'
 
 export interface StripeGatewayOptions {
@@ -95,6 +96,47 @@ export class StripeGateway implements PaymentGateway {
     await this.#settle(intentId, ['voided'], () =>
       this.#stripe.paymentIntents.cancel(intentId, {}, { idempotencyKey: `void-${request.paymentId}` }),
     )
+  }
+
+  /** Sellers are paid by transfers to their Stripe Connect accounts, from the platform's balance. */
+  readonly payoutsNeedSellerAccount = true
+
+  async payOut(request: PayoutRequest): Promise<{ transferId: string }> {
+    if (!request.destination) throw new Error(`payout ${request.payoutId}: the seller has no Stripe account`)
+    const transfer = await this.#stripe.transfers.create(
+      {
+        amount: request.amount,
+        currency: request.currency.toLowerCase(),
+        destination: request.destination,
+        transfer_group: request.orderId,
+        metadata: { payoutId: request.payoutId, orderId: request.orderId },
+      },
+      { idempotencyKey: `payout-${request.payoutId}` },
+    )
+    return { transferId: transfer.id }
+  }
+
+  /** An Express connected account for the seller (made once, keyed by them) and its onboarding link. */
+  async sellerOnboarding(request: {
+    sellerId: string
+    accountId: string | null
+    returnUrl: string
+  }): Promise<{ accountId: string; url: string }> {
+    const accountId =
+      request.accountId ??
+      (
+        await this.#stripe.accounts.create(
+          { type: 'express', metadata: { sellerId: request.sellerId } },
+          { idempotencyKey: `account-${request.sellerId}` },
+        )
+      ).id
+    const link = await this.#stripe.accountLinks.create({
+      account: accountId,
+      type: 'account_onboarding',
+      refresh_url: request.returnUrl,
+      return_url: request.returnUrl,
+    })
+    return { accountId, url: link.url }
   }
 
   async refund(intentId: string, request: { paymentId: string }): Promise<void> {

@@ -4,6 +4,18 @@ import type { PayoutRow } from './payout.table.js'
 
 export const ListPayoutsQuery = Type.Object({ ...pageQuery })
 
+export const PayoutAccount = Type.Object({
+  /** Whether payouts here go to an account of the seller's at the gateway (Stripe Connect). */
+  needed: Type.Boolean(),
+  /** Whether the seller has set one up. */
+  connected: Type.Boolean(),
+})
+
+export const OnboardingLink = Type.Object({
+  /** Where the seller enters their bank details; it sends them back to the Payouts page. */
+  url: Type.String(),
+})
+
 export const Payout = Type.Object({
   id: Type.String(),
   orderId: Type.String(),

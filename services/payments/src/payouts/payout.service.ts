@@ -4,6 +4,7 @@ import { sql, type Kysely } from 'kysely'
 import type { PaymentsContext } from '../context.js'
 import type { Database } from '../db/schema.js'
 import { findOrder } from '../orders/order-replica.repository.js'
+import { PayoutAccountNotNeededError } from './payout.errors.js'
 import type { PayoutRow } from './payout.table.js'
 
 const BATCH = 100
@@ -68,9 +69,10 @@ export async function listPayouts(
 
 /**
  * The payout job: releases the payouts whose time has come (by the database's clock), then pays the
- * releasable ones. The sandbox records them as paid; with Stripe they wait as releasable, since paying a seller
- * needs a connected account for them, which the marketplace does not onboard yet. Each step is one statement,
- * so instances running the job at once do each payout once.
+ * releasable ones through the gateway: the sandbox records them paid; Stripe transfers each to its seller's
+ * connected account, and one whose seller has none yet waits, releasable, until they set one up. No row is
+ * locked while the gateway is called; each payout's transfer is keyed by its id, so two instances paying the
+ * same payout at once pay it once.
  */
 export function payoutJob(ctx: PaymentsContext, logger: EventLogger): PeriodicJob {
   return new PeriodicJob({
@@ -86,13 +88,97 @@ export function payoutJob(ctx: PaymentsContext, logger: EventLogger): PeriodicJo
           limit ${BATCH} for update skip locked)
         returning id`.execute(ctx.db)
       if (released.rows.length > 0) logger.info({ payouts: released.rows.length }, 'payouts: released')
-      if (ctx.config.PAYMENT_GATEWAY !== 'sandbox') return
-      const paid = await sql<{ id: string }>`
-        update payouts set status = 'paid', paid_at = now()
-        where id in (
-          select id from payouts where status = 'releasable' limit ${BATCH} for update skip locked)
-        returning id`.execute(ctx.db)
-      if (paid.rows.length > 0) logger.info({ payouts: paid.rows.length }, 'payouts: paid (sandbox)')
+      for (const payout of await payableNow(ctx)) {
+        await payOne(ctx, payout).catch((error: unknown) =>
+          logger.error({ err: error, payoutId: payout.id }, 'payouts: paying failed; retrying'),
+        )
+      }
     },
   })
+}
+
+/** Releasable payouts the gateway can pay now, with their seller's account there. */
+async function payableNow(ctx: PaymentsContext) {
+  let query = ctx.db
+    .selectFrom('payouts')
+    .leftJoin('seller_accounts', 'seller_accounts.seller_id', 'payouts.seller_id')
+    .select([
+      'payouts.id',
+      'payouts.order_id',
+      'payouts.amount',
+      'payouts.currency',
+      'seller_accounts.gateway_account_id',
+    ])
+    .where('payouts.status', '=', 'releasable')
+    .orderBy('payouts.created_at')
+    .limit(BATCH)
+  if (ctx.gateway.payoutsNeedSellerAccount)
+    query = query.where('seller_accounts.gateway_account_id', 'is not', null)
+  return query.execute()
+}
+
+async function payOne(
+  ctx: PaymentsContext,
+  payout: {
+    id: string
+    order_id: string
+    amount: number
+    currency: string
+    gateway_account_id: string | null
+  },
+): Promise<void> {
+  const { transferId } = await ctx.gateway.payOut({
+    payoutId: payout.id,
+    orderId: payout.order_id,
+    amount: payout.amount,
+    currency: payout.currency,
+    destination: payout.gateway_account_id,
+  })
+  await ctx.db
+    .updateTable('payouts')
+    .set({ status: 'paid', paid_at: new Date(), transfer_id: transferId })
+    .where('id', '=', payout.id)
+    .where('status', '=', 'releasable')
+    .execute()
+}
+
+/**
+ * Where the seller sets up the account their payouts go to (Stripe Connect onboarding), coming back to
+ * `returnUrl`; their account is made on first use and kept. The sandbox pays without one.
+ */
+export async function payoutOnboardingLink(
+  ctx: PaymentsContext,
+  seller: CurrentUser,
+  returnUrl: string,
+): Promise<string> {
+  if (!ctx.gateway.sellerOnboarding) throw new PayoutAccountNotNeededError()
+  const kept = await ctx.db
+    .selectFrom('seller_accounts')
+    .select('gateway_account_id')
+    .where('seller_id', '=', seller.id)
+    .executeTakeFirst()
+  const { accountId, url } = await ctx.gateway.sellerOnboarding({
+    sellerId: seller.id,
+    accountId: kept?.gateway_account_id ?? null,
+    returnUrl,
+  })
+  if (!kept) {
+    await ctx.db
+      .insertInto('seller_accounts')
+      .values({ seller_id: seller.id, gateway_account_id: accountId })
+      .onConflict((conflict) => conflict.column('seller_id').doNothing())
+      .execute()
+  }
+  return url
+}
+
+/** Whether the seller has an account for their payouts at the gateway (or needs none). */
+export async function payoutAccountState(ctx: PaymentsContext, seller: CurrentUser) {
+  if (!ctx.gateway.payoutsNeedSellerAccount) return { needed: false, connected: false }
+  const kept = await ctx.db
+    .selectFrom('seller_accounts')
+    .select('seller_id')
+    .where('seller_id', '=', seller.id)
+    .executeTakeFirst()
+  return { needed: true, connected: kept !== undefined }
 }

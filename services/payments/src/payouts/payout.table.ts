@@ -19,6 +19,15 @@ export interface PayoutTable {
   status: ColumnType<PayoutStatus, PayoutStatus | undefined, PayoutStatus>
   created_at: ColumnType<Date, never, never>
   paid_at: ColumnType<Date | null, never, Date | null>
+  /** The gateway's id for the payment to the seller, once paid. */
+  transfer_id: ColumnType<string | null, never, string | null>
 }
 
 export type PayoutRow = Selectable<PayoutTable>
+
+/** Where a seller's payouts go at the gateway. */
+export interface SellerAccountTable {
+  seller_id: string
+  gateway_account_id: string
+  created_at: ColumnType<Date, never, never>
+}

@@ -24,13 +24,15 @@ interface FakeIntent {
 
 /**
  * Just enough of Stripe's API for our gateway: PaymentIntents with manual capture (create, confirm, retrieve,
- * capture, cancel), refunds, card errors as 402, a call the intent's state does not allow as 400
+ * capture, cancel), refunds, Connect accounts with their onboarding links and transfers to them, card errors as 402, a call the intent's state does not allow as 400
  * `payment_intent_unexpected_state`, and idempotency as Stripe keeps it: a retried key gets the first answer.
  */
 export function fakeStripe() {
   const received: Received[] = []
   const answers = new Map<string, { status: number; body: unknown }>()
   const intents = new Map<string, FakeIntent>()
+  const accounts = new Set<string>()
+  const transfers: { id: string; amount: number; currency: string | null; destination: string }[] = []
   const held: ServerResponse[] = []
   let stallNext = false
 
@@ -68,6 +70,33 @@ export function fakeStripe() {
       }
       intents.set(id, intent)
       return ok(intent)
+    }
+    // Connect: an Express account per seller, its onboarding link, and transfers from the platform to it.
+    if (method === 'POST' && path === '/v1/accounts') {
+      const id = `acct_${randomUUID().replaceAll('-', '').slice(0, 16)}`
+      accounts.add(id)
+      return { status: 200, body: { id, object: 'account', type: form.get('type') } }
+    }
+    if (method === 'POST' && path === '/v1/account_links') {
+      const account = form.get('account') ?? ''
+      if (!accounts.has(account))
+        return { status: 400, body: { error: { type: 'invalid_request_error', code: 'resource_missing' } } }
+      const url = `https://connect.stripe.test/setup/${account}`
+      return { status: 200, body: { object: 'account_link', url, return_url: form.get('return_url') } }
+    }
+    if (method === 'POST' && path === '/v1/transfers') {
+      const destination = form.get('destination') ?? ''
+      if (!accounts.has(destination))
+        return { status: 400, body: { error: { type: 'invalid_request_error', code: 'resource_missing' } } }
+      const transfer = {
+        id: `tr_${randomUUID().replaceAll('-', '').slice(0, 16)}`,
+        object: 'transfer',
+        amount: Number(form.get('amount')),
+        currency: form.get('currency'),
+        destination,
+      }
+      transfers.push(transfer)
+      return { status: 200, body: transfer }
     }
     if (method === 'POST' && path === '/v1/refunds') {
       const intent = intents.get(form.get('payment_intent') ?? '')
@@ -139,6 +168,7 @@ export function fakeStripe() {
   return {
     received,
     intents,
+    transfers,
     /** The bank's side of 3-D Secure, done in the buyer's browser: the intent is authorised. */
     authenticate(intentId: string) {
       intents.get(intentId)!.status = 'requires_capture'

@@ -231,6 +231,209 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/api/payments/payouts/account': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Whether the caller's payouts need an account of theirs at the gateway, and whether it is set up */
+    get: {
+      parameters: {
+        query?: never
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              needed: boolean
+              connected: boolean
+            }
+          }
+        }
+        /** @description Invalid input, or a business rule refuses it */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description Not signed in, the session is over, or it belongs to someone else */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description Unavailable for a moment; nothing was done */
+        503: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+      }
+    }
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/payments/payouts/onboarding': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Where the caller sets up the account their payouts go to (Stripe Connect onboarding) */
+    post: {
+      parameters: {
+        query?: never
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              url: string
+            }
+          }
+        }
+        /** @description Invalid input, or a business rule refuses it */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description Not signed in, the session is over, or it belongs to someone else */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description Signed in but not allowed, or a request from another site */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description The body is over 1 MB */
+        413: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description The body is not JSON */
+        415: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+        /** @description Unavailable for a moment; nothing was done */
+        503: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              errors: {
+                message: string
+                field?: string
+              }[]
+            }
+          }
+        }
+      }
+    }
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/api/payments': {
     parameters: {
       query?: never

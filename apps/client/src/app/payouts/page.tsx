@@ -2,6 +2,7 @@ import type { Metadata } from 'next'
 import Link from 'next/link'
 import { redirect } from 'next/navigation'
 import { Pager } from '../../components/pager'
+import { PayoutSetup } from '../../components/payout-setup'
 import { apiGet, getCurrentUser } from '../../lib/api-server'
 import { formatDate, formatMoney } from '../../lib/format'
 import type { Payout } from '../../lib/types'
@@ -21,7 +22,10 @@ export default async function PayoutsPage({ searchParams }: { searchParams: Prom
   if (!user) redirect('/signin?next=/payouts')
   const { cursor } = await searchParams
   const query = new URLSearchParams({ limit: '25', ...(cursor && { cursor }) })
-  const result = await apiGet<Payout[]>(`/api/payments/payouts?${query.toString()}`)
+  const [result, account] = await Promise.all([
+    apiGet<Payout[]>(`/api/payments/payouts?${query.toString()}`),
+    apiGet<{ needed: boolean; connected: boolean }>('/api/payments/payouts/account'),
+  ])
 
   return (
     <>
@@ -35,6 +39,7 @@ export default async function PayoutsPage({ searchParams }: { searchParams: Prom
         When a ticket you sell is paid for, you are owed its price less our fee. It is paid out a few days
         after the event, so that buyers are refunded first if the event is cancelled.
       </p>
+      {account.ok && account.data.needed && !account.data.connected && <PayoutSetup />}
       {!result.ok ? (
         <div className="alert alert-error" role="alert">
           <p>Your payouts could not be loaded: {result.errors.map((e) => e.message).join(' ')}</p>
