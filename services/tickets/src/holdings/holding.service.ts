@@ -55,10 +55,14 @@ async function heldTicket(trx: Kysely<Database>, holder: CurrentUser, id: string
   return ticket
 }
 
-/** Its event, if it has one, refusing a change once the event is cancelled or has started. */
+/**
+ * Its event, if it has one, refusing a change once the event is cancelled or has started. The event's row is
+ * held shared until the change commits, as a new listing holds it: a cancellation committing meanwhile is
+ * waited for (and then refuses this), and one that comes after waits for this and withdraws what it listed.
+ */
 async function eventStillOn(trx: Kysely<Database>, ticket: TicketRow, what: string) {
   if (ticket.event_id === null) return undefined
-  const event = await findEvent(trx, ticket.event_id)
+  const event = await findEvent(trx, ticket.event_id, 'share')
   if (event && !eventOnSale(event)) {
     const why = event.status === 'cancelled' ? 'its event is cancelled' : 'its event has started'
     throw new TicketNotOnSaleError({ message: `This ticket cannot be ${what}: ${why}` })

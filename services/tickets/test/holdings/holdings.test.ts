@@ -209,6 +209,38 @@ describe('holdings: what a member bought is theirs to resell or give away', () =
     expect(await verify(credential)).toEqual({ valid: false, reason: 'event_over', ticketId: listing.id })
   })
 
+  it('a relist waits for its event’s cancellation in progress, and is then refused: nothing goes on sale for a cancelled event', async () => {
+    const listing = await cappedListing()
+    await tickets.sell(listing, buyer.id)
+    let release!: () => void
+    const released = new Promise<void>((resolve) => (release = resolve))
+    let locked!: () => void
+    const eventLocked = new Promise<void>((resolve) => (locked = resolve))
+    // A cancellation that has taken the event's row and not yet committed.
+    const cancelling = tickets.db.transaction().execute(async (trx) => {
+      await trx.selectFrom('events').select('id').where('id', '=', listing.eventId!).forUpdate().execute()
+      locked()
+      await released
+      await trx
+        .updateTable('events')
+        .set({ status: 'cancelled' })
+        .where('id', '=', listing.eventId!)
+        .execute()
+    })
+    await eventLocked
+    const relisting = relist(listing.id, buyer, 50)
+    // Long enough for the relist to read the event, were it not waiting for it.
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    release()
+    await cancelling
+    const answer = await relisting
+    expect(answer.statusCode).toBe(400)
+    expect(answer.json()).toEqual({
+      errors: [{ message: 'This ticket cannot be sold: its event is cancelled' }],
+    })
+    expect(await tickets.ticket(listing.id)).toMatchObject({ status: 'sold', holderId: buyer.id })
+  })
+
   it('only the holder relists or gives a ticket away (401), and signed out is 401', async () => {
     const listing = await tickets.createTicket(seller, { price: 30 })
     await tickets.sell(listing, buyer.id)
