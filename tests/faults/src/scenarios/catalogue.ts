@@ -83,19 +83,17 @@ export const eventCancelled: Scenario = {
   },
 }
 
-/** Polls `check` until it returns a value, or gives up after `timeoutMs` (undefined then). */
-async function until<T>(check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T | undefined> {
-  return poll(check, timeoutMs)
-}
+/** How long each step of the resale scenario waits for the stack to accept it. */
+const STEP_MS = 30_000
 
 /** A buyer's order for the ticket paid with the sandbox's Visa, once orders and payments know of it. */
 async function buyAndPay(buyer: ApiClient, ticketId: string): Promise<string | undefined> {
   const orderId = await reserve(buyer, ticketId)
   if (!orderId) return undefined
-  const paid = await until(async () => {
+  const paid = await poll(async () => {
     const response = await buyer.post('/api/payments', { orderId, token: 'tok_visa' }).catch(() => undefined)
     return response && response.status !== 404 && response.status < 500 ? response : undefined
-  })
+  }, STEP_MS)
   return paid?.status === 201 ? orderId : undefined
 }
 
@@ -129,7 +127,7 @@ export const ticketResold: Scenario = {
     if (listed.status !== 201) return problem(`the listing answered ${listed.status}`)
     const ticketId = listed.body.id
     const holderIs = (member: { id: string }) =>
-      until(async () => {
+      poll(async () => {
         const { body } = await stack.visitor().get<{ holderId?: string }>(`/api/tickets/${ticketId}`)
         return body.holderId === member.id ? true : undefined
       }, 60_000)
@@ -137,23 +135,23 @@ export const ticketResold: Scenario = {
     if (!(await buyAndPay(first, ticketId))) return problem('the first purchase did not go through')
     await crash('first purchase paid')
     if (!(await holderIs(first))) return problem('the first buyer never came to hold the ticket')
-    const relisted = await until(async () => {
+    const relisted = await poll(async () => {
       const response = await first
         .post(`/api/tickets/${ticketId}/relist`, { price: 60 })
         .catch(() => undefined)
       return response?.status === 200 ? response : undefined
-    })
+    }, STEP_MS)
     if (!relisted) return problem('the first buyer could not relist the ticket')
     await crash('relisted')
     if (!(await buyAndPay(second, ticketId))) return problem('the second purchase did not go through')
     await crash('second purchase paid')
     if (!(await holderIs(second))) return problem('the second buyer never came to hold the ticket')
-    const given = await until(async () => {
+    const given = await poll(async () => {
       const response = await second
         .post(`/api/tickets/${ticketId}/transfer`, { email: friend.email })
         .catch(() => undefined)
       return response?.status === 200 ? response : undefined
-    })
+    }, STEP_MS)
     if (!given) return problem('the second buyer could not give the ticket away')
     await crash('given away')
     if (!(await holderIs(friend))) problem('the friend never came to hold the ticket')
