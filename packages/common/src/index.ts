@@ -27,7 +27,13 @@ export {
 } from './config/load-config.js'
 
 // HTTP kit
-export { buildService, requestId, type ServiceInstance, type ServiceOptions } from './http/build-service.js'
+export {
+  buildService,
+  listen,
+  requestId,
+  type ServiceInstance,
+  type ServiceOptions,
+} from './http/build-service.js'
 export { BODY_LIMIT_BYTES, SLOW_REQUEST_MS } from './http/build-service.js'
 export { dependency, type DependencyHooks, type ReadinessCheck } from './http/dependencies.js'
 export { commonErrorOptions, errorHandler, notFoundHandler } from './http/error-handler.js'

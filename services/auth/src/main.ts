@@ -1,4 +1,4 @@
-import { connectRateLimitRedis, openServiceDependencies, runService } from '@ticketing/common'
+import { connectRateLimitRedis, listen, openServiceDependencies, runService } from '@ticketing/common'
 import { buildApp } from './app.js'
 import { readConfig } from './config.js'
 import { migrationsFolder } from './db/migrate.js'
@@ -16,6 +16,6 @@ runService(async () => {
   const redis = connectRateLimitRedis(config.REDIS_URL)
   const app = await buildApp({ config, ...deps, redis })
   startWorkers(app, { config, ...deps })
-  await app.listen({ port: config.PORT, host: config.HOST })
+  await listen(app, config)
   return app
 })

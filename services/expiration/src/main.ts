@@ -1,4 +1,4 @@
-import { connectBus, ensureTopology, runService } from '@ticketing/common'
+import { connectBus, ensureTopology, listen, runService } from '@ticketing/common'
 import { buildApp } from './app.js'
 import { readConfig } from './config.js'
 import { connectRedis } from './redis.js'
@@ -18,6 +18,6 @@ runService(async () => {
   await ensureTopology(bus)
   const app = await buildApp({ config, bus, redis })
   startWorkers(app, { config, bus, redis })
-  await app.listen({ port: config.PORT, host: config.HOST })
+  await listen(app, config)
   return app
 })

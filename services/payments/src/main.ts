@@ -1,4 +1,4 @@
-import { openServiceDependencies, runService } from '@ticketing/common'
+import { listen, openServiceDependencies, runService } from '@ticketing/common'
 import { buildApp } from './app.js'
 import { readConfig } from './config.js'
 import { migrationsFolder } from './db/migrate.js'
@@ -12,6 +12,6 @@ runService(async () => {
   const gateway = createGateway(config, deps.db)
   const app = await buildApp({ config, gateway, ...deps })
   startWorkers(app, { gateway, config, ...deps })
-  await app.listen({ port: config.PORT, host: config.HOST })
+  await listen(app, config)
   return app
 })

@@ -1,4 +1,4 @@
-import { openServiceDependencies, runService } from '@ticketing/common'
+import { listen, openServiceDependencies, runService } from '@ticketing/common'
 import { buildApp } from './app.js'
 import { readConfig } from './config.js'
 import { migrationsFolder } from './db/migrate.js'
@@ -10,6 +10,6 @@ runService(async () => {
   const deps = await openServiceDependencies<Database>({ service: 'tickets', config, migrationsFolder })
   const app = await buildApp({ config, ...deps })
   startWorkers(app, deps)
-  await app.listen({ port: config.PORT, host: config.HOST })
+  await listen(app, config)
   return app
 })

@@ -204,9 +204,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     url.pathname = `/${name}`
     return url.toString()
   }
+  // CPU_PROFILE=orders,tickets: those services write a V8 CPU profile to .data/profiles when they stop.
+  const profiled = new Set((process.env.CPU_PROFILE ?? '').split(',').filter(Boolean))
+  const profile = (workspace: string) =>
+    profiled.has(path.basename(workspace))
+      ? ['--cpu-prof', `--cpu-prof-dir=${path.join(dataDir, 'profiles')}`]
+      : []
   const node = (workspace: string) =>
     options.mode === 'built'
-      ? [path.join(root, workspace, 'dist/main.js')]
+      ? [...profile(workspace), path.join(root, workspace, 'dist/main.js')]
       : ['--conditions=@ticketing/source', '--import', 'tsx', path.join(root, workspace, 'src/main.ts')]
 
   const nginxInstalled = findNginx() !== undefined

@@ -27,7 +27,12 @@ export class AppError extends Error {
   constructor(code: ErrorCode, options: AppErrorOptions & { items?: readonly ErrorItem[] } = {}) {
     const spec = errorRegistry[code]
     const message = options.message ?? spec.message
+    // A refusal (4xx) is an answer, not a fault: its stack would never be read, and capturing one costs more
+    // than the rest of a refusal (a thousand losers of an on-sale race each get one).
+    const stackTraceLimit = Error.stackTraceLimit
+    if (spec.status < 500) Error.stackTraceLimit = 0
     super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    Error.stackTraceLimit = stackTraceLimit
     this.name = new.target.name
     this.code = code
     this.statusCode = spec.status
