@@ -86,6 +86,21 @@ describe('the access token verifier, beside jose', () => {
     }
   }
 
+  /** The claims auth's tokens carry, issued now. */
+  const ourClaims = () => {
+    const now = Math.floor(Date.now() / 1000)
+    return {
+      sub: randomUUID(),
+      email: 'ada@example.com',
+      role: 'user',
+      sid: randomUUID(),
+      iss: ISSUER,
+      aud: AUDIENCE,
+      iat: now,
+      exp: now + 900,
+    }
+  }
+
   /** Signs any header and payload with the key given, as a forger holding it (or a buggy signer) could. */
   function signed(keys: Awaited<ReturnType<typeof keyPair>>, header: object, payload: object) {
     const key = keys.signing!.privateKey
@@ -97,17 +112,8 @@ describe('the access token verifier, beside jose', () => {
   it('accepts what jose accepts and refuses what jose refuses, over mangled tokens', async () => {
     const keys = await keyPair()
     const otherKeys = await keyPair()
-    const now = Math.floor(Date.now() / 1000)
-    const claims = {
-      sub: randomUUID(),
-      email: 'ada@example.com',
-      role: 'user',
-      sid: randomUUID(),
-      iss: ISSUER,
-      aud: AUDIENCE,
-      iat: now,
-      exp: now + 900,
-    }
+    const claims = ourClaims()
+    const now = claims.iat
     const kid = keys.signing!.kid
     const genuine = await new AccessTokenSigner(keys).sign({
       userId: claims.sub,
@@ -182,21 +188,7 @@ describe('the access token verifier, beside jose', () => {
       })
       expect(await oursAccepts(token, keys)).toBe(true)
     }
-    const now = Math.floor(Date.now() / 1000)
-    const token = signed(
-      keys,
-      { alg: 'EdDSA', kid: keys.signing!.kid, typ: 'JWT' },
-      {
-        sub: randomUUID(),
-        email: 'ada@example.com',
-        role: 'user',
-        sid: randomUUID(),
-        iss: ISSUER,
-        aud: AUDIENCE,
-        iat: now,
-        exp: now + 60,
-      },
-    )
+    const token = signed(keys, { alg: 'EdDSA', kid: keys.signing!.kid, typ: 'JWT' }, ourClaims())
     expect(await oursAccepts(token, keys)).toBe(true)
   })
 })

@@ -31,7 +31,10 @@ export interface TicketCacheOptions {
 export class TicketCache {
   private readonly byId = new Map<string, TicketRow>()
   /** By list and size: `tickets:50`, `events:24`. */
-  private readonly firstPages = new Map<string, { rows: unknown[]; validUntilMs: number }>()
+  private readonly firstPages = new Map<
+    string,
+    { rows: unknown[]; validUntilMs: number; rendered?: string }
+  >()
   private readonly names = new Map<string, string>()
   private readonly maxTickets: number
   private client: pg.Client | undefined
@@ -90,6 +93,26 @@ export class TicketCache {
       this.firstPages.set(key, { rows, validUntilMs: validUntil?.getTime() ?? Infinity })
     })
     return rows
+  }
+
+  /**
+   * A first page as the API sends it (its JSON, sellers' names included), kept with the page's rows and dropped
+   * with them, and also when a seller is renamed. Rendering fifty tickets is most of what a visitor's first page
+   * costs once its rows are kept. `rows` must be what `firstPage` just gave: a page read meanwhile, which is not
+   * the one kept, is rendered for this request alone.
+   */
+  async renderedFirstPage(
+    list: 'tickets' | 'events',
+    size: number,
+    rows: unknown[],
+    render: () => Promise<string>,
+  ): Promise<string> {
+    const kept = this.listening ? this.firstPages.get(`${list}:${size}`) : undefined
+    if (kept?.rows !== rows) return render()
+    if (kept.rendered !== undefined) return kept.rendered
+    return this.remember(render, (rendered) => {
+      kept.rendered = rendered
+    })
   }
 
   /**
@@ -167,6 +190,7 @@ export class TicketCache {
       if (message.channel === SELLER_CHANGED_CHANNEL && message.payload) {
         this.generation++
         this.names.delete(message.payload)
+        this.firstPages.clear() // their renderings show the old name
       }
     })
     try {

@@ -14,6 +14,7 @@ import {
 import {
   createTicket,
   getTicket,
+  isFirstPageOnSale,
   listTicketsPage,
   oneTicketJson,
   ticketsJson,
@@ -34,8 +35,18 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: TicketsContext }> = 
     async (request, reply) => {
       const { userId, q } = request.query
       const page = pageRequest(request.query)
-      const rows = await listTicketsPage(ctx, { sellerId: userId, search: q?.trim() || undefined }, page)
-      return ticketsJson(ctx, sendPage(request, reply, rows, page))
+      const filter = { sellerId: userId, search: q?.trim() || undefined }
+      const rows = await listTicketsPage(ctx, filter, page)
+      const shown = sendPage(request, reply, rows, page)
+      if (!isFirstPageOnSale(filter, page)) return ticketsJson(ctx, shown)
+      const body = await ctx.cache.renderedFirstPage(
+        'tickets',
+        page.size,
+        rows,
+        async () => reply.serialize(await ticketsJson(ctx, shown)) as string,
+      )
+      // Serialised already, by this route's own serializer: Fastify sends a string as it is.
+      return reply.type('application/json; charset=utf-8').send(body as never)
     },
   )
 

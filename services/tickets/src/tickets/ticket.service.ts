@@ -115,13 +115,17 @@ export async function oneTicketJson(ctx: TicketsContext, ticket: TicketRow): Pro
   return (await ticketsJson(ctx, [ticket]))[0]!
 }
 
+/** The first page of everything on sale: the page every visitor sees, which the cache keeps. */
+export function isFirstPageOnSale(filter: { sellerId?: string; search?: string }, page: Page): boolean {
+  return !filter.sellerId && !filter.search && !page.after
+}
+
 export function listTicketsPage(
   ctx: TicketsContext,
   filter: { sellerId?: string; search?: string },
   page: Page,
 ): Promise<TicketRow[]> {
-  const firstOnSale = !filter.sellerId && !filter.search && !page.after
-  if (!firstOnSale) return listTickets(ctx.db, filter, page)
+  if (!isFirstPageOnSale(filter, page)) return listTickets(ctx.db, filter, page)
   return ctx.cache.firstPage('tickets', page.size, async () => {
     const rows = await listTickets(ctx.db, filter, page)
     // No change to a row tells the cache when an event starts and its tickets leave the page: a time does.

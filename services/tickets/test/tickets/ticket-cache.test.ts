@@ -117,6 +117,29 @@ describe('the ticket read cache', () => {
     }, EVENTUALLY)
   })
 
+  it("keeps a first page's rendering with its rows, dropped with them and when a seller is renamed", async () => {
+    const cache = await instance()
+    let renders = 0
+    const rendered = async () => {
+      const rows = await cache.firstPage('tickets', 50, async () => ({ rows: [{ id: randomUUID() }] }))
+      return cache.renderedFirstPage('tickets', 50, rows, async () => `${++renders}`)
+    }
+    expect(await rendered()).toBe('1')
+    expect(await rendered()).toBe('1')
+    // Rows that are not the page kept (read while a change overtook them, say) are rendered, never kept.
+    expect(await cache.renderedFirstPage('tickets', 50, [], async () => 'alone')).toBe('alone')
+    expect(await rendered()).toBe('1')
+
+    await listed()
+    await vi.waitFor(async () => expect(await rendered()).toBe('2'), EVENTUALLY)
+    const seller = randomUUID()
+    await sql.query(`insert into user_replicas (id, display_name, version) values ($1, 'Ada', 1)`, [seller])
+    await vi.waitFor(async () => expect(await rendered()).toBe('3'), EVENTUALLY)
+    expect(await rendered()).toBe('3')
+    await sql.query(`update user_replicas set display_name = 'Ada L.', version = 2 where id = $1`, [seller])
+    await vi.waitFor(async () => expect(await rendered()).toBe('4'), EVENTUALLY)
+  })
+
   it('keeps the first page of events until any event or ticket changes', async () => {
     const cache = await instance()
     let loads = 0
