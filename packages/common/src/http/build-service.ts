@@ -49,16 +49,20 @@ export interface ServiceOptions {
 const REQUEST_ID = /^[\w.:-]{1,128}$/
 
 /** The largest request body any route takes (DESIGN §3: 413 above it); the gateway holds bodies to it too. */
+export const BODY_LIMIT_BYTES = 1024 * 1024
+
 /**
  * Starts serving on the configured port. The accept queue holds 4,096 connections (the kernel's usual
- * `somaxconn`), not Node's 511: at an on-sale the gateway opens a connection for each of a thousand buyers at
- * once, and a connection the queue has no room for is dropped, its SYN sent again only a second later.
+ * `somaxconn`), not Node's 511: at an on-sale a thousand buyers connect at once (and the gateway opens a
+ * connection to the service for each), and a connection the queue has no room for is dropped, its SYN sent
+ * again only a second later.
  */
-export async function listen(app: ServiceInstance, config: { PORT: number; HOST: string }): Promise<void> {
+export async function listen(
+  app: Pick<FastifyInstance, 'listen'>,
+  config: { PORT: number; HOST: string },
+): Promise<void> {
   await app.listen({ port: config.PORT, host: config.HOST, backlog: 4096 })
 }
-
-export const BODY_LIMIT_BYTES = 1024 * 1024
 
 /** Keeps the id the gateway gave a request, so one id follows it through every log; otherwise makes one. */
 export function requestId(request: IncomingMessage): string {
