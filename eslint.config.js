@@ -38,6 +38,18 @@ export default tseslint.config(
     rules: { 'boundaries/imports': 'error' },
   },
   {
+    // `npm start`'s own process runs as long as the stack: the launcher, and the gateway modules it writes
+    // nginx's configuration with, load common's setup entry, not the kits a running service needs.
+    files: ['tools/stack/src/**/*.ts', 'apps/gateway/src/{config,nginx,request-target,upstreams}.ts'],
+    ignores: ['tools/stack/src/republish.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: '@ticketing/common', message: "Import from '@ticketing/common/setup'." }] },
+      ],
+    },
+  },
+  {
     // The web client: React components (.tsx) that run in the browser as well as on the server.
     files: ['apps/client/**/*.ts', 'apps/client/**/*.tsx'],
     languageOptions: { globals: { ...globals.browser, ...globals.node } },

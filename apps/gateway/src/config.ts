@@ -1,5 +1,12 @@
 import Type, { type Static } from 'typebox'
-import { commonEnv, loadConfig, serviceNames, services, webParts, type ServiceName } from '@ticketing/common'
+import {
+  commonEnv,
+  loadConfig,
+  serviceNames,
+  services,
+  webParts,
+  type ServiceName,
+} from '@ticketing/common/setup'
 
 /** An http(s) address, or several comma-separated (one per instance: REPLICAS=N npm start). */
 const ADDRESSES = '^\\s*https?://[^,\\s]+(\\s*,\\s*https?://[^,\\s]+)*\\s*$'

@@ -34,7 +34,8 @@ export {
   type ServiceInstance,
   type ServiceOptions,
 } from './http/build-service.js'
-export { BODY_LIMIT_BYTES, SLOW_REQUEST_MS } from './http/build-service.js'
+export { SLOW_REQUEST_MS } from './http/build-service.js'
+export { BODY_LIMIT_BYTES } from './http/body-limit.js'
 export { dependency, type DependencyHooks, type ReadinessCheck } from './http/dependencies.js'
 export { commonErrorOptions, errorHandler, notFoundHandler } from './http/error-handler.js'
 export {

@@ -1,6 +1,6 @@
 // `npm start`: the whole marketplace on this machine. See README.md, "Configuration".
 import path from 'node:path'
-import { services } from '@ticketing/common'
+import { services } from '@ticketing/common/setup'
 import { findOrStartInfrastructure, SetupError, type Infrastructure } from './infrastructure.js'
 import { privateNatsAuthorization } from './nats-users.js'
 import { TerminalOutput } from './output.js'

@@ -4,7 +4,7 @@ import {
   busUsersFromVariables,
   natsAuthorizationBlock,
   serviceNames,
-} from '@ticketing/common'
+} from '@ticketing/common/setup'
 import type { NatsAuthorization } from './infrastructure.js'
 
 /**

@@ -1,6 +1,5 @@
 import { serviceNames, services, type ServiceName } from '../services.js'
-import { eventTypes, streamOf, streams, streamsReadBy, type StreamKey } from './contracts.js'
-import { consumerName } from './topology.js'
+import { consumerName, eventTypes, streamOf, streams, streamsReadBy, type StreamKey } from './contracts.js'
 
 /**
  * What one service's NATS user may do (DESIGN §6, "between services"), derived from the event contracts so

@@ -201,6 +201,11 @@ export function streamOf(type: EventType): StreamKey {
   return key
 }
 
+/** A service's durable consumer of one stream, shared by its instances: `orders-tickets`. */
+export function consumerName(service: ServiceName, stream: StreamKey): string {
+  return `${service}-${stream.toLowerCase()}`
+}
+
 /** The streams a service reads, each through one durable consumer. */
 export function streamsReadBy(service: ServiceName): StreamKey[] {
   return [...new Set((subscriptions[service] as readonly EventType[]).map(streamOf))]

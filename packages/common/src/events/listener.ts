@@ -2,12 +2,19 @@ import type { JsMsg } from '@nats-io/jetstream'
 import type { Kysely, Transaction } from 'kysely'
 import { inTransaction } from '../db/transaction.js'
 import type { Bus } from './bus.js'
-import { entityOf, streamOf, subscriptions, type EventType, type StreamKey } from './contracts.js'
+import {
+  consumerName,
+  entityOf,
+  streamOf,
+  subscriptions,
+  type EventType,
+  type StreamKey,
+} from './contracts.js'
 import { decodeEvent, InvalidEventError, type CloudEvent } from './envelope.js'
 import type { EventTables } from './event-tables.js'
 import { backoffMs, silentLogger, Sleeper, type EventLogger } from './logger.js'
 import { RetryLaterError } from './retry-later.js'
-import { consumerName, ensureTopology, handlerName } from './topology.js'
+import { ensureTopology, handlerName } from './topology.js'
 import { crashAt } from '../process/fault-points.js'
 import { PeriodicJob } from '../process/periodic-job.js'
 import type { ConsumerReading, HandlerOutcome, ServiceMetrics } from '../metrics.js'

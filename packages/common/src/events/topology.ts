@@ -12,6 +12,7 @@ import { nanos } from '@nats-io/transport-node'
 import type { Bus } from './bus.js'
 import type { ServiceName } from '../services.js'
 import {
+  consumerName,
   streamOf,
   streams,
   streamsReadBy,
@@ -33,11 +34,6 @@ const STREAM_MAX_AGE_NS = 24 * 60 * MINUTE_NS
 const STREAM_MAX_BYTES = 1024 ** 3
 /** How long a handler may hold a message before it is redelivered. */
 const ACK_WAIT_NS = nanos(30_000)
-
-/** A service's durable consumer of one stream, shared by its instances: `orders-tickets`. */
-export function consumerName(service: ServiceName, stream: StreamKey): string {
-  return `${service}-${stream.toLowerCase()}`
-}
 
 /**
  * A service's handler of one event type, as processed_events knows it: `orders-ticket-created` (the name each

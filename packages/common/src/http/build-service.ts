@@ -8,6 +8,7 @@ import Fastify, {
 } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import cookie from '@fastify/cookie'
+import { BODY_LIMIT_BYTES } from './body-limit.js'
 import { crossSiteProtection } from './cross-site.js'
 import { commonErrorOptions, errorHandler, notFoundHandler } from './error-handler.js'
 import { healthRoutes } from './dependencies.js'
@@ -47,9 +48,6 @@ export interface ServiceOptions {
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/
-
-/** The largest request body any route takes (DESIGN §3: 413 above it); the gateway holds bodies to it too. */
-export const BODY_LIMIT_BYTES = 1024 * 1024
 
 /**
  * Starts serving on the configured port. The accept queue holds 4,096 connections (the kernel's usual

@@ -42,12 +42,12 @@ class SessionExpiredError extends AppError {
 
 const newRefreshToken = () => randomBytes(32).toString('base64url')
 
-/** Starts a session (a refresh-token family) for a user, in the caller's transaction. */
-export async function openSession(trx: Kysely<Database>, userId: string) {
+/** Starts a session (a refresh-token family) for a user: one statement, in the caller's transaction if any. */
+export async function openSession(db: Kysely<Database>, userId: string) {
   const sessionId = randomUUID()
   const refreshToken = newRefreshToken()
-  await insertSession(trx, { id: sessionId, userId, expiresAt: new Date(Date.now() + REFRESH_TOKEN_TTL_MS) })
-  await insertRefreshToken(trx, sessionId, refreshToken)
+  const expiresAt = new Date(Date.now() + REFRESH_TOKEN_TTL_MS)
+  await insertSession(db, { id: sessionId, userId, expiresAt, refreshToken })
   return { sessionId, refreshToken }
 }
 
@@ -135,7 +135,7 @@ export async function signIn(
     ctx.limits.refund(limits.address, address),
   ])
   if (user.banned_at) throw new UserBannedError()
-  const session = await inTransaction(ctx.db, (trx) => openSession(trx, user.id))
+  const session = await openSession(ctx.db, user.id)
   return issue(ctx, user, session)
 }
 
