@@ -1,4 +1,5 @@
 import type { IsolationLevel, Kysely, Transaction } from 'kysely'
+import { isStalePlan } from './create-db.js'
 
 /** SQLSTATEs after which the whole transaction may simply be run again. */
 const RETRYABLE = new Set(['40001', '40P01']) // serialization_failure, deadlock_detected
@@ -14,8 +15,9 @@ export function pgErrorCode(error: unknown): string | undefined {
   return (error as { code?: string } | null)?.code
 }
 
+/** A serialization failure, a deadlock, or a prepared statement a migration made stale (prepared anew). */
 export function isRetryable(error: unknown): boolean {
-  return RETRYABLE.has(pgErrorCode(error) ?? '')
+  return RETRYABLE.has(pgErrorCode(error) ?? '') || isStalePlan(error)
 }
 
 const afterCommitCallbacks = new WeakMap<object, Set<() => void>>()
