@@ -21,6 +21,11 @@ export interface StackFigures {
     lastAnswerMs: number
     p50Ms: number
     cpu?: Record<string, number>
+    /**
+     * The machine's speed at what a race answer costs most, measured before the stack starts: node:crypto
+     * Ed25519 verifications a second on one core (each buyer brings a token no service has seen).
+     */
+    ed25519VerifiesPerSecond?: number
   }
   orderable: {
     quiet: { p50: number; p99: number; max: number }
@@ -88,7 +93,10 @@ const ROWS: Row[] = [
     workload: '1,000 buyers POST at once (new connections) for one ticket',
     figure: (f) =>
       `${f.race.winners} winner; last answer after ${ms(f.race.lastAnswerMs)} ${JSON.stringify(f.race.statuses)}`,
-    baseline: () => '—',
+    baseline: (f) =>
+      f.race.ed25519VerifiesPerSecond
+        ? `Ed25519 verify (node:crypto, one core) ${n(f.race.ed25519VerifiesPerSecond)} /s`
+        : '—',
     mustReach: '1 winner, every answer within 1 s',
     reached: (f) =>
       f.race.winners === 1 &&
