@@ -59,26 +59,36 @@ export function paymentReconciler(ctx: PaymentsContext, logger: EventLogger): Pe
   })
 }
 
-/** Makes the owed gateway call, then records its effect; a void or refund is announced as payment.refunded. */
+/**
+ * Makes the owed gateway call, then records its effect; a void or refund is announced as payment.refunded.
+ * The row is not locked during the call, so a listener may owe another call meanwhile: an event's
+ * cancellation owes a void while a completed order's capture is at the gateway. That call stays owed, and a
+ * void owed of a payment that is by then captured is a refund.
+ */
 async function settle(ctx: PaymentsContext, payment: PaymentRow): Promise<void> {
   const owed = payment.settle!
+  const call: Settlement = owed === 'void' && payment.status === 'captured' ? 'refund' : owed
   if (payment.gateway_charge_id) {
-    await ctx.gateway[owed](payment.gateway_charge_id, { paymentId: payment.id })
+    await ctx.gateway[call](payment.gateway_charge_id, { paymentId: payment.id })
   }
-  const { to } = SETTLED[owed]
+  const { from, to } = SETTLED[call]
   const moved = await inTransaction(ctx.db, async (trx) => {
-    const { from } = SETTLED[owed]
-    const row = await movePayment(trx, payment.id, from, { status: to, settle: null, client_secret: null })
-    if (!row) {
-      // Already there (a retry after a crash before this commit), or moved on: nothing more is owed.
-      await trx
-        .updateTable('payments')
-        .set({ settle: null })
-        .where('id', '=', payment.id)
-        .where('settle', '=', owed)
-        .execute()
-      return false
-    }
+    const row = await movePayment(trx, payment.id, from, { status: to, client_secret: null })
+    await trx
+      .updateTable('payments')
+      .set({ settle: 'refund', lease_until: null })
+      .where('id', '=', payment.id)
+      .where('status', '=', 'captured')
+      .where('settle', '=', 'void')
+      .execute()
+    // Done, or already done (a retry after a crash before this commit), or moved on: this call is owed no more.
+    await trx
+      .updateTable('payments')
+      .set({ settle: null })
+      .where('id', '=', payment.id)
+      .where('settle', '=', owed)
+      .execute()
+    if (!row) return false
     if (to !== 'captured') await writeEvent(trx, 'payment.refunded', { id: row.id, orderId: row.order_id })
     return true
   })

@@ -144,6 +144,32 @@ describe('payments that cannot lose money', () => {
     }
   })
 
+  it('an event cancelled while its completed order’s capture is at the gateway: the capture is refunded', async () => {
+    const buyer = await payments.buyer()
+    const order = await payments.placeOrder(buyer.id)
+    const { id } = (await payments.pay(order.id, 'tok_visa', buyer.cookies)).json<{ id: string }>()
+    const gateway = payments.gateway as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>
+    const capture = gateway.capture!.bind(gateway)
+    // What the order.cancelled listener does for an event's cancellation while the row is not locked: the
+    // payment is still authorised, so it owes a void.
+    const spy = vi.spyOn(gateway, 'capture').mockImplementationOnce(async (...args: unknown[]) => {
+      await payments.db
+        .updateTable('payments')
+        .set({ settle: 'void', lease_until: null })
+        .where('id', '=', id)
+        .execute()
+      return capture(...args)
+    })
+    try {
+      await payments.completeOrder(order)
+      await payments.settled(order.id, ['refunded'])
+      expect((await payments.intentsFor(order.id)).map((intent) => intent.status)).toEqual(['refunded'])
+      expect((await payments.outbox('payment.refunded')).filter((event) => event.id === id)).toHaveLength(1)
+    } finally {
+      spy.mockRestore()
+    }
+  })
+
   describe('3-D Secure', () => {
     it('answers requires_action with a client secret; the buyer finishing it authorises and announces the payment', async () => {
       const buyer = await payments.buyer()
