@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
+import { isStalePlan } from './transaction.js'
 
 const INT8_OID = 20
 
@@ -32,8 +33,6 @@ export interface DbOptions {
 const MAX_PREPARED_STATEMENTS = 500
 /** Statements with more parameters are mostly lists of varying length: each length would be a statement. */
 const MAX_PREPARED_PARAMETERS = 32
-/** PostgreSQL refuses a prepared statement whose result's columns changed since (a migration added one). */
-const STALE_PLAN = 'cached plan must not change result type'
 
 /**
  * Names for the statements a process runs, so each connection parses and plans a statement once instead of
@@ -54,15 +53,13 @@ class StatementNames {
     return next
   }
 
-  renew(text: string): void {
-    if (this.#names.has(text)) this.#names.set(text, `r${this.#renamed++}`)
+  /** A new name for a statement a migration made stale, so that it is prepared again. */
+  renew(text: string): string | undefined {
+    if (!this.#names.has(text)) return undefined
+    const next = `r${this.#renamed++}`
+    this.#names.set(text, next)
+    return next
   }
-}
-
-export function isStalePlan(error: unknown): boolean {
-  return (
-    (error as { code?: string } | null)?.code === '0A000' && (error as Error).message.includes(STALE_PLAN)
-  )
 }
 
 /**
@@ -75,8 +72,7 @@ function prepareStatements(client: pg.PoolClient, names: StatementNames): void {
   const prepared = (text: string, values: unknown[], name: string, again: boolean): Promise<unknown> =>
     (query({ name, text, values }) as Promise<unknown>).catch((error: unknown) => {
       if (!isStalePlan(error)) throw error
-      names.renew(text)
-      const renewed = names.of(text, values.length)
+      const renewed = names.renew(text)
       if (!again || renewed === undefined || client.getTransactionStatus() !== 'I') throw error
       return prepared(text, values, renewed, false)
     })

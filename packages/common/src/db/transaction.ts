@@ -1,5 +1,4 @@
 import type { IsolationLevel, Kysely, Transaction } from 'kysely'
-import { isStalePlan } from './create-db.js'
 
 /** SQLSTATEs after which the whole transaction may simply be run again. */
 const RETRYABLE = new Set(['40001', '40P01']) // serialization_failure, deadlock_detected
@@ -13,6 +12,14 @@ export interface TransactionOptions {
 /** The SQLSTATE of a PostgreSQL error, for mapping constraint violations (23505) onto our errors. */
 export function pgErrorCode(error: unknown): string | undefined {
   return (error as { code?: string } | null)?.code
+}
+
+/** PostgreSQL refuses a prepared statement whose result's columns changed since (a migration added one). */
+export function isStalePlan(error: unknown): boolean {
+  return (
+    pgErrorCode(error) === '0A000' &&
+    (error as Error).message.includes('cached plan must not change result type')
+  )
 }
 
 /** A serialization failure, a deadlock, or a prepared statement a migration made stale (prepared anew). */
