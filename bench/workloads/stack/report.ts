@@ -26,6 +26,8 @@ export interface StackFigures {
      * Ed25519 verifications a second on one core (each buyer brings a token no service has seen).
      */
     ed25519VerifiesPerSecond?: number
+    /** The same with libsodium, which the services verify with (decision 25). */
+    ed25519SodiumVerifiesPerSecond?: number
   }
   orderable: {
     quiet: { p50: number; p99: number; max: number }
@@ -93,10 +95,13 @@ const ROWS: Row[] = [
     workload: '1,000 buyers POST at once (new connections) for one ticket',
     figure: (f) =>
       `${f.race.winners} winner; last answer after ${ms(f.race.lastAnswerMs)} ${JSON.stringify(f.race.statuses)}`,
-    baseline: (f) =>
-      f.race.ed25519VerifiesPerSecond
-        ? `Ed25519 verify (node:crypto, one core) ${n(f.race.ed25519VerifiesPerSecond)} /s`
-        : '—',
+    baseline: (f) => {
+      const rates = [
+        f.race.ed25519SodiumVerifiesPerSecond && `libsodium ${n(f.race.ed25519SodiumVerifiesPerSecond)} /s`,
+        f.race.ed25519VerifiesPerSecond && `node:crypto ${n(f.race.ed25519VerifiesPerSecond)} /s`,
+      ].filter(Boolean)
+      return rates.length > 0 ? `Ed25519 verify, one core: ${rates.join(', ')}` : '—'
+    },
     mustReach: '1 winner, every answer within 1 s',
     reached: (f) =>
       f.race.winners === 1 &&
