@@ -38,6 +38,13 @@ export interface ConsumerReading {
 export type HandlerOutcome = 'ack' | 'duplicate' | 'nak' | 'term' | 'dead_letter'
 
 /**
+ * How often the event loop's delay is sampled for `nodejs_eventloop_lag_*`. prom-client's default, 10 ms, wakes
+ * an idle service 100 times a second: 5.2 ms of CPU a second per process here, against 1.0 at 100 ms. Each
+ * sample still measures the delay to the nanosecond, and a scrape every 15 s still sees 150 of them.
+ */
+const EVENT_LOOP_SAMPLE_MS = 100
+
+/**
  * One service's Prometheus metrics. Each app has its own registry rather than prom-client's global one, so
  * several apps built in one process (tests, the integration harness) never clash over a metric name or count
  * each other's work. `serveMetrics` serves it on a port of its own (METRICS_PORT), never on the API's port.
@@ -147,7 +154,7 @@ export class ServiceMetrics {
   collectProcessMetrics(): void {
     if (this.#processMetrics) return
     this.#processMetrics = true
-    collectDefaultMetrics({ register: this.registry })
+    collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS })
   }
 
   /** The outbox relay's backlog, read at each scrape. */
