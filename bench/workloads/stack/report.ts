@@ -37,19 +37,28 @@ export interface StackFigures {
     backgroundRanThroughout: boolean
     /** How long after the reservation burst a new listing took to reach orders (the events' backlog). */
     settleAfterBurstMs?: number
+    /**
+     * While the probes ran under load: how busy the machine's cores were (0–1; the stack, its servers and the
+     * load generator with its probes), and the CPU that cost per reservation sent meanwhile.
+     */
+    busyShareUnderLoad?: number
+    cpuMsPerReservationUnderLoad?: number
   }
   homePage: Throughput & { baselineP99Ms: number }
   freshness: { maxStaleMs: number; ownChangeShownAtOnce: boolean }
   signIn: { perSecond: number; p99Ms: number; baseline: number }
   memory: { processes: number; rssMb: number; pssMb: number; byProcess: ProcessMemory[] }
   /** Where the CPU of one request goes, in microseconds by part (the stack's processes, servers, load generator). */
-  cpuMicrosPerRequest?: Record<
-    'ticketById' | 'firstPage' | 'homePage' | 'reservations' | 'race',
-    Record<string, number>
-  >
+  cpuMicrosPerRequest?: Partial<Record<CpuColumn, Record<string, number>>>
   listingsPerSecond: number
   doubleSold: number
 }
+
+/**
+ * The CPU table's columns: each workload by request, and `pacedReservations`, the reservations paced at half the
+ * maximum while the probes ran (the probes' own requests and polling included).
+ */
+type CpuColumn = 'ticketById' | 'firstPage' | 'homePage' | 'reservations' | 'pacedReservations' | 'race'
 
 interface Row {
   workload: string
@@ -188,6 +197,10 @@ export async function printIssueTable(figures: StackFigures): Promise<void> {
   const extra = [
     `listing rate while seeding: ${n(figures.listingsPerSecond)} /s; tickets sold twice: ${figures.doubleSold}`,
     `a new listing reached orders ${ms(figures.orderable.settleAfterBurstMs ?? Number.NaN)} after the reservation burst`,
+    `while the probes ran at ${n(figures.orderable.backgroundPerSecond)} reservations/s, the cores were ` +
+      `${n((figures.orderable.busyShareUnderLoad ?? Number.NaN) * 100)} % busy, ` +
+      `${(figures.orderable.cpuMsPerReservationUnderLoad ?? Number.NaN).toFixed(1)} ms of CPU a reservation ` +
+      `(in the burst: ${(sumOf(figures.cpuMicrosPerRequest?.reservations) / 1000).toFixed(1)} ms)`,
     `memory by process: ${figures.memory.byProcess
       .map((process) => `${process.command.split(' ').slice(0, 3).join(' ')} ${n(process.rssMb)} MB`)
       .join('; ')}`,
@@ -203,15 +216,18 @@ export async function printIssueTable(figures: StackFigures): Promise<void> {
     await writeFile(REFERENCE, record)
 }
 
+const sumOf = (micros: Record<string, number> | undefined) =>
+  micros ? Object.values(micros).reduce((sum, value) => sum + value, 0) : Number.NaN
+
 /** CPU µs per request by part, one column per workload: where each request's time goes. */
 function cpuTable(byWorkload: NonNullable<StackFigures['cpuMicrosPerRequest']>): string {
-  const workloads = Object.keys(byWorkload) as (keyof typeof byWorkload)[]
-  const parts = [...new Set(workloads.flatMap((workload) => Object.keys(byWorkload[workload])))].sort()
-  const total = (workload: keyof typeof byWorkload) =>
-    Object.values(byWorkload[workload]).reduce((sum, micros) => sum + micros, 0)
+  const workloads = Object.keys(byWorkload) as CpuColumn[]
+  const column = (workload: CpuColumn) => byWorkload[workload] ?? {}
+  const parts = [...new Set(workloads.flatMap((workload) => Object.keys(column(workload))))].sort()
+  const total = (workload: CpuColumn) => sumOf(column(workload))
   const rows = [
     ['CPU µs per request', ...workloads],
-    ...parts.map((part) => [part, ...workloads.map((workload) => String(byWorkload[workload][part] ?? '—'))]),
+    ...parts.map((part) => [part, ...workloads.map((workload) => String(column(workload)[part] ?? '—'))]),
     ['all', ...workloads.map((workload) => String(total(workload)))],
   ]
   const lines = rows.map((cells) => `| ${cells.join(' | ')} |`)

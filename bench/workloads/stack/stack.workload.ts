@@ -1,4 +1,5 @@
 import { generateKeyPairSync, randomUUID, sign, verify } from 'node:crypto'
+import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { AccessTokenSigner, loadJwtKeys } from '@ticketing/common'
@@ -10,7 +11,7 @@ import type { Measurement, Workload } from '../../src/workload.js'
 import { measureVerifications } from '../auth/auth.workload.js'
 import { sessionCookies } from '../orders/orders.workload.js'
 import { measurePgbench } from '../orders/pgbench.js'
-import { cpuPerRequest } from './cpu.js'
+import { cpuPerRequest, type CpuSnapshot } from './cpu.js'
 import { npmStart, type RunningStack } from './npm-start.js'
 import { expectAll, load, pacedLoad, sendOnNewConnection, summarise, type LoadResult } from './traffic.js'
 import { printIssueTable, type StackFigures } from './report.js'
@@ -173,6 +174,8 @@ export const stackWorkload: Workload = {
 
       log('ticket created → orderable, at half the reservation maximum')
       let spareReserved = 0
+      const pacedCpuBefore = await stack.cpu()
+      const pacedStarted = performance.now()
       const background = pacedLoad(stack.url, {
         maxInFlight: RESERVATIONS_IN_FLIGHT,
         amount: spare.length,
@@ -195,6 +198,9 @@ export const stackWorkload: Workload = {
         buyerCookies,
         ORDERABLE_PROBES_UNDER_LOAD,
       )
+      const pacedCpuAfter = await stack.cpu()
+      const pacedBusy = busyShare(pacedCpuBefore, pacedCpuAfter, performance.now() - pacedStarted)
+      const pacedReservations = spareReserved
       // The probes count only if the load ran the whole time they did.
       const backgroundDone = spareReserved >= spare.length
       const backgroundResult = await background
@@ -227,6 +233,8 @@ export const stackWorkload: Workload = {
           backgroundPerSecond: backgroundResult.perSecond,
           backgroundRanThroughout: !backgroundDone,
           settleAfterBurstMs: settleMs,
+          busyShareUnderLoad: pacedBusy.share,
+          cpuMsPerReservationUnderLoad: (pacedBusy.cpuSeconds * 1000) / Math.max(1, pacedReservations),
         },
         homePage: { ...pick(homePage), baseline: homeApi.perSecond, baselineP99Ms: homeApi.latencyP99Ms },
         freshness,
@@ -242,6 +250,7 @@ export const stackWorkload: Workload = {
           firstPage: firstPage.cpuMicrosPerRequest ?? {},
           homePage: homePage.cpuMicrosPerRequest ?? {},
           reservations: reservations.cpuMicrosPerRequest ?? {},
+          pacedReservations: cpuPerRequest(pacedCpuBefore, pacedCpuAfter, Math.max(1, pacedReservations)),
           race: race.cpu,
         },
         listingsPerSecond: listed.perSecond,
@@ -297,6 +306,13 @@ async function listTickets(url: string, cookie: string, count: number) {
   }
   await Promise.all(Array.from({ length: 32 }, worker))
   return { ids, perSecond: count / ((performance.now() - started) / 1000) }
+}
+
+/** How busy the machine's cores were between two snapshots `ms` apart: the stack, its servers and this process. */
+function busyShare(before: CpuSnapshot, after: CpuSnapshot, ms: number) {
+  let cpuSeconds = 0
+  for (const [part, seconds] of after) cpuSeconds += seconds - (before.get(part) ?? 0)
+  return { cpuSeconds, share: cpuSeconds / ((ms / 1000) * os.cpus().length) }
 }
 
 /**
