@@ -39,10 +39,9 @@ export interface StackFigures {
     settleAfterBurstMs?: number
     /**
      * While the probes ran under load: how busy the machine's cores were (0–1; the stack, its servers and the
-     * load generator with its probes), and the CPU that cost per reservation sent meanwhile.
+     * load generator with its probes). What that cost per reservation is the CPU table's pacedReservations.
      */
     busyShareUnderLoad?: number
-    cpuMsPerReservationUnderLoad?: number
   }
   homePage: Throughput & { baselineP99Ms: number }
   freshness: { maxStaleMs: number; ownChangeShownAtOnce: boolean }
@@ -199,7 +198,7 @@ export async function printIssueTable(figures: StackFigures): Promise<void> {
     `a new listing reached orders ${ms(figures.orderable.settleAfterBurstMs ?? Number.NaN)} after the reservation burst`,
     `while the probes ran at ${n(figures.orderable.backgroundPerSecond)} reservations/s, the cores were ` +
       `${n((figures.orderable.busyShareUnderLoad ?? Number.NaN) * 100)} % busy, ` +
-      `${(figures.orderable.cpuMsPerReservationUnderLoad ?? Number.NaN).toFixed(1)} ms of CPU a reservation ` +
+      `${(sumOf(figures.cpuMicrosPerRequest?.pacedReservations) / 1000).toFixed(1)} ms of CPU a reservation ` +
       `(in the burst: ${(sumOf(figures.cpuMicrosPerRequest?.reservations) / 1000).toFixed(1)} ms)`,
     `memory by process: ${figures.memory.byProcess
       .map((process) => `${process.command.split(' ').slice(0, 3).join(' ')} ${n(process.rssMb)} MB`)

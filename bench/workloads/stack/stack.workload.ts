@@ -233,8 +233,7 @@ export const stackWorkload: Workload = {
           backgroundPerSecond: backgroundResult.perSecond,
           backgroundRanThroughout: !backgroundDone,
           settleAfterBurstMs: settleMs,
-          busyShareUnderLoad: pacedBusy.share,
-          cpuMsPerReservationUnderLoad: (pacedBusy.cpuSeconds * 1000) / Math.max(1, pacedReservations),
+          busyShareUnderLoad: pacedBusy,
         },
         homePage: { ...pick(homePage), baseline: homeApi.perSecond, baselineP99Ms: homeApi.latencyP99Ms },
         freshness,
@@ -309,10 +308,10 @@ async function listTickets(url: string, cookie: string, count: number) {
 }
 
 /** How busy the machine's cores were between two snapshots `ms` apart: the stack, its servers and this process. */
-function busyShare(before: CpuSnapshot, after: CpuSnapshot, ms: number) {
+function busyShare(before: CpuSnapshot, after: CpuSnapshot, ms: number): number {
   let cpuSeconds = 0
   for (const [part, seconds] of after) cpuSeconds += seconds - (before.get(part) ?? 0)
-  return { cpuSeconds, share: cpuSeconds / ((ms / 1000) * os.cpus().length) }
+  return cpuSeconds / ((ms / 1000) * os.cpus().length)
 }
 
 /**
