@@ -21,9 +21,12 @@ export async function cpuSnapshot(stackRoot: number): Promise<CpuSnapshot> {
     const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '')
     if (!stat) continue
     const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
-    // The fields after the name's last ')': state, ppid, …, utime (12th), stime (13th).
+    // The fields after the name's last ')': state, ppid, …, utime (12th), stime (13th), and what its children
+    // used until they exited (cutime, cstime): a PostgreSQL backend whose connection the pool closed between
+    // two snapshots takes its CPU with it, to the postmaster's cutime.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    const seconds = (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND
+    const seconds =
+      (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / TICKS_PER_SECOND
     processes.push({ pid: Number(entry), parent: Number(fields[1]), name, seconds })
   }
   const tree = new Set([stackRoot])

@@ -10,6 +10,11 @@ interface Throughput {
 }
 
 /** Everything the stack workload measured in one run: what bench/results/stack-*.json hold. */
+type Latencies = { p50: number; p99: number; max: number }
+
+/** The probes' latency, with where it went (absent from records older than the stages). */
+type OrderableProbes = Latencies & { stages?: { published: Latencies; waitedForBatch: Latencies } }
+
 export interface StackFigures {
   ticketById: Throughput
   firstPage: Throughput
@@ -30,8 +35,8 @@ export interface StackFigures {
     ed25519SodiumVerifiesPerSecond?: number
   }
   orderable: {
-    quiet: { p50: number; p99: number; max: number }
-    underLoad: { p50: number; p99: number; max: number }
+    quiet: OrderableProbes
+    underLoad: OrderableProbes
     backgroundPerSecond: number
     /** Whether the background load lasted until the last probe (it stops when its tickets run out). */
     backgroundRanThroughout: boolean
@@ -200,6 +205,14 @@ export async function printIssueTable(figures: StackFigures): Promise<void> {
       `${n((figures.orderable.busyShareUnderLoad ?? Number.NaN) * 100)} % busy, ` +
       `${(sumOf(figures.cpuMicrosPerRequest?.pacedReservations) / 1000).toFixed(1)} ms of CPU a reservation ` +
       `(in the burst: ${(sumOf(figures.cpuMicrosPerRequest?.reservations) / 1000).toFixed(1)} ms)`,
+    ...(['quiet', 'underLoad'] as const).map((phase) => {
+      const stages = figures.orderable[phase].stages
+      return stages
+        ? `orderable ${phase === 'quiet' ? 'at low load' : 'under load'}: published p50 ${ms(stages.published.p50)}, ` +
+            `p99 ${ms(stages.published.p99)}; then waited for orders' batch p50 ${ms(stages.waitedForBatch.p50)}, ` +
+            `p99 ${ms(stages.waitedForBatch.p99)}`
+        : `orderable ${phase}: no stages in this record`
+    }),
     `memory by process: ${figures.memory.byProcess
       .map((process) => `${process.command.split(' ').slice(0, 3).join(' ')} ${n(process.rssMb)} MB`)
       .join('; ')}`,

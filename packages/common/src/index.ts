@@ -133,6 +133,7 @@ export { portEnv, serviceNames, services, webParts, type ServiceName } from './s
 export {
   buildServiceApp,
   openServiceDependencies,
+  workersDatabase,
   startWorker,
   type ServiceConfig,
   type ServiceDependencies,

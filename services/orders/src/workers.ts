@@ -2,6 +2,7 @@ import {
   EventListeners,
   OutboxRelay,
   startWorker,
+  workersDatabase,
   statisticsRefresher,
   type Bus,
   type ServiceInstance,
@@ -25,8 +26,12 @@ import { orderSweeper } from './orders/order-sweeper.js'
  * statistics refresher. main.ts, the tests and
  * the integration harness all start them here; closing the app stops them first.
  */
-export function startWorkers(app: ServiceInstance, deps: { config: Config; db: Kysely<Database>; bus: Bus }) {
-  const listeners = new EventListeners({ bus: deps.bus, db: deps.db, logger: app.log })
+export function startWorkers(
+  app: ServiceInstance,
+  deps: { config: Config; db: Kysely<Database>; workersDb?: Kysely<Database>; bus: Bus },
+) {
+  const db = workersDatabase(deps)
+  const listeners = new EventListeners({ bus: deps.bus, db: db, logger: app.log })
     .on('event.created', onEventCreated)
     .on('event.updated', onEventUpdated)
     .on('event.cancelled', onEventCancelled)
@@ -37,13 +42,13 @@ export function startWorkers(app: ServiceInstance, deps: { config: Config; db: K
     .on('expiration.completed', expirationCompletedListener(app.metrics))
     .on('payment.created', onPaymentCreated)
   return {
-    relay: startWorker(app, 'outbox-relay', new OutboxRelay({ db: deps.db, bus: deps.bus, logger: app.log })),
+    relay: startWorker(app, 'outbox-relay', new OutboxRelay({ db, bus: deps.bus, logger: app.log })),
     listeners: startWorker(app, 'listeners', listeners),
-    sweeper: startWorker(app, 'sweeper', orderSweeper({ ...deps, metrics: app.metrics }, app.log)),
+    sweeper: startWorker(app, 'sweeper', orderSweeper({ ...deps, db, metrics: app.metrics }, app.log)),
     statistics: startWorker(
       app,
       'statistics',
-      statisticsRefresher({ db: deps.db, tables: ['orders', 'ticket_replicas'], logger: app.log }),
+      statisticsRefresher({ db, tables: ['orders', 'ticket_replicas'], logger: app.log }),
     ),
   }
 }

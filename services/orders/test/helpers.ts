@@ -25,9 +25,13 @@ import { startWorkers } from '../src/workers.js'
 
 /**
  * The orders service in-process with its relay, listeners and sweeper, a database and events namespace of
- * its own, and a key pair to sign buyers' session cookies with (auth is not needed to test orders).
+ * its own, and a key pair to sign buyers' session cookies with (auth is not needed to test orders). The
+ * workers share the request pool unless `workersPool` gives them their own, as main.ts does.
  */
-export async function startOrders(env: Record<string, string> = {}) {
+export async function startOrders(
+  env: Record<string, string> = {},
+  pools: { requests?: number; workersPool?: boolean } = {},
+) {
   const database = await createTestDatabase('orders', { migrations: migrationsFolder })
   const buses = testBuses()
   const bus = await buses.connect('orders')
@@ -42,16 +46,18 @@ export async function startOrders(env: Record<string, string> = {}) {
     RATE_LIMIT_PREFIX: redisPrefix.prefix,
     ...env,
   })
-  const db = createDb<Database>(database.url, { max: 20 })
+  const db = createDb<Database>(database.url, { max: pools.requests ?? 20 })
+  const workersDb = pools.workersPool ? createDb<Database>(database.url, { max: 4 }) : undefined
   const redis = connectRateLimitRedis(config.REDIS_URL)
-  const app = await buildApp({ config, db, bus, keys: sessions.keys, redis, logger: false })
-  const workers = startWorkers(app, { config, db, bus })
+  const app = await buildApp({ config, db, workersDb, bus, keys: sessions.keys, redis, logger: false })
+  const workers = startWorkers(app, { config, db, workersDb, bus })
   await app.ready()
   const others: { close(): Promise<void> }[] = []
 
   return {
     app,
     db,
+    databaseUrl: database.url,
     bus,
     config,
     workers,

@@ -1,4 +1,11 @@
-import { EventListeners, OutboxRelay, startWorker, type Bus, type ServiceInstance } from '@ticketing/common'
+import {
+  EventListeners,
+  OutboxRelay,
+  startWorker,
+  workersDatabase,
+  type Bus,
+  type ServiceInstance,
+} from '@ticketing/common'
 import type { Kysely } from 'kysely'
 import type { Database } from './db/schema.js'
 import { onEventCancelled } from './events/event-cancelled.listener.js'
@@ -19,9 +26,16 @@ import { payoutJob } from './payouts/payout.service.js'
  */
 export function startWorkers(
   app: ServiceInstance,
-  deps: { db: Kysely<Database>; bus: Bus; gateway: PaymentGateway; config: Config },
+  deps: {
+    db: Kysely<Database>
+    workersDb?: Kysely<Database>
+    bus: Bus
+    gateway: PaymentGateway
+    config: Config
+  },
 ) {
-  const listeners = new EventListeners({ bus: deps.bus, db: deps.db, logger: app.log })
+  const db = workersDatabase(deps)
+  const listeners = new EventListeners({ bus: deps.bus, db: db, logger: app.log })
     .on('order.created', onOrderCreated)
     .on('order.cancelled', onOrderCancelled)
     .on('order.completed', onOrderCompleted)
@@ -30,9 +44,13 @@ export function startWorkers(
     .on('event.updated', onEventUpdated)
     .on('event.cancelled', onEventCancelled)
   return {
-    relay: startWorker(app, 'outbox-relay', new OutboxRelay({ db: deps.db, bus: deps.bus, logger: app.log })),
+    relay: startWorker(app, 'outbox-relay', new OutboxRelay({ db, bus: deps.bus, logger: app.log })),
     listeners: startWorker(app, 'listeners', listeners),
-    reconciler: startWorker(app, 'reconciler', paymentReconciler({ ...deps, metrics: app.metrics }, app.log)),
-    payouts: startWorker(app, 'payouts', payoutJob(deps, app.log)),
+    reconciler: startWorker(
+      app,
+      'reconciler',
+      paymentReconciler({ ...deps, db, metrics: app.metrics }, app.log),
+    ),
+    payouts: startWorker(app, 'payouts', payoutJob({ ...deps, db }, app.log)),
   }
 }

@@ -2,6 +2,7 @@ import {
   EventListeners,
   OutboxRelay,
   startWorker,
+  workersDatabase,
   statisticsRefresher,
   type Bus,
   type ServiceInstance,
@@ -19,20 +20,24 @@ import { onUserUpdated } from './events/user-updated.listener.js'
  * orders) and the statistics refresher. main.ts, the tests and the integration harness all start them here; closing the app stops them
  * first.
  */
-export function startWorkers(app: ServiceInstance, deps: { db: Kysely<Database>; bus: Bus }) {
-  const listeners = new EventListeners({ bus: deps.bus, db: deps.db, logger: app.log })
+export function startWorkers(
+  app: ServiceInstance,
+  deps: { db: Kysely<Database>; workersDb?: Kysely<Database>; bus: Bus },
+) {
+  const db = workersDatabase(deps)
+  const listeners = new EventListeners({ bus: deps.bus, db: db, logger: app.log })
     .on('user.created', onUserCreated)
     .on('user.updated', onUserUpdated)
     .on('order.created', onOrderCreated)
     .on('order.cancelled', onOrderCancelled)
     .on('order.completed', onOrderCompleted)
   return {
-    relay: startWorker(app, 'outbox-relay', new OutboxRelay({ db: deps.db, bus: deps.bus, logger: app.log })),
+    relay: startWorker(app, 'outbox-relay', new OutboxRelay({ db, bus: deps.bus, logger: app.log })),
     listeners: startWorker(app, 'listeners', listeners),
     statistics: startWorker(
       app,
       'statistics',
-      statisticsRefresher({ db: deps.db, tables: ['tickets'], logger: app.log }),
+      statisticsRefresher({ db, tables: ['tickets'], logger: app.log }),
     ),
   }
 }
