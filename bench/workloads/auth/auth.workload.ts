@@ -3,6 +3,7 @@ import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
 import { createDb, generateJwtKeyPair } from '@ticketing/common'
 import { createTestDatabase, infrastructure, testBuses, testRedisPrefix } from '@ticketing/testing'
+import { BUILT_ENV } from '@ticketing/stack'
 import { httpLoad, type HttpLoadResult } from '../../src/http-load.js'
 import type { Measurement, Workload } from '../../src/workload.js'
 import type { VerifyJob, VerifyResult } from './argon2-verify.js'
@@ -28,6 +29,8 @@ interface StoredUsers {
 export async function measureVerifications(job: VerifyJob): Promise<VerifyResult> {
   const child = fork(fileURLToPath(new URL('./argon2-verify.ts', import.meta.url)), {
     execArgv: ['--conditions=@ticketing/source', '--import', 'tsx'],
+    // The threadpool auth runs argon2id on under `npm start`: the baseline hashes the way the service does.
+    env: { ...process.env, UV_THREADPOOL_SIZE: BUILT_ENV.UV_THREADPOOL_SIZE },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
   const exited = once(child, 'exit')
@@ -85,6 +88,7 @@ export const authWorkload: Workload = {
         NATS_URL: infrastructure.natsUrl,
         EVENTS_NAMESPACE: buses.namespace,
         LOG_LEVEL: 'warn',
+        UV_THREADPOOL_SIZE: BUILT_ENV.UV_THREADPOOL_SIZE,
         // The limits would turn a benchmark's thousands of sign-ins from one address into 429s.
         AUTH_RATE_LIMIT_PER_MINUTE: '1000000',
         SIGNIN_FAILURE_LIMIT: '1000000',

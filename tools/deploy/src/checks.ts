@@ -232,6 +232,9 @@ export function environmentOf(
   return { env, fromSecret, fromConfigMap, problems }
 }
 
+/** Variables read by Node.js or libuv themselves, before any configuration is: no config.ts declares them. */
+const RUNTIME_VARIABLES = new Set(['UV_THREADPOOL_SIZE'])
+
 export function configProblems(objects: K8sObject[]): string[] {
   const problems: string[] = []
   const deployed = new Set<string>()
@@ -246,7 +249,7 @@ export function configProblems(objects: K8sObject[]): string[] {
     const { env, fromSecret, fromConfigMap, problems: missing } = environmentOf(objects, deployment)
     problems.push(...missing)
     for (const key of Object.keys(env)) {
-      if (!config.variables.includes(key)) {
+      if (!config.variables.includes(key) && !RUNTIME_VARIABLES.has(key)) {
         problems.push(`${name}: ${key} is not a variable of services/${name}/src/config.ts`)
       }
       if (secretVariables.includes(key) && (fromConfigMap.has(key) || !fromSecret.has(key))) {

@@ -21,6 +21,7 @@ export {
   seedDemoMarketplace,
 } from './seed.js'
 export {
+  BUILT_ENV,
   DEFAULT_PORTS,
   repositoryRoot,
   SERVICES,
