@@ -9,12 +9,12 @@ interface Throughput {
   baseline: number
 }
 
-/** Everything the stack workload measured in one run: what bench/results/stack-*.json hold. */
 type Latencies = { p50: number; p99: number; max: number }
 
 /** The probes' latency, with where it went (absent from records older than the stages). */
 type OrderableProbes = Latencies & { stages?: { published: Latencies; waitedForBatch: Latencies } }
 
+/** Everything the stack workload measured in one run: what bench/results/stack-*.json hold. */
 export interface StackFigures {
   ticketById: Throughput
   firstPage: Throughput

@@ -339,7 +339,7 @@ function busyShare(before: CpuSnapshot, after: CpuSnapshot, ms: number): number 
 
 /**
  * From a new listing's 201 to the moment orders would take a reservation of it (its replica row, polled
- * every millisecond), `probes` times one after the other; each is then reserved through the gateway to
+ * every `pollEveryMs`), `probes` times one after the other; each is then reserved through the gateway to
  * prove it orderable. With where the time went (stages).
  */
 async function probeOrderable(

@@ -31,7 +31,7 @@ export function startWorkers(
   deps: { config: Config; db: Kysely<Database>; workersDb?: Kysely<Database>; bus: Bus },
 ) {
   const db = workersDatabase(deps)
-  const listeners = new EventListeners({ bus: deps.bus, db: db, logger: app.log })
+  const listeners = new EventListeners({ bus: deps.bus, db, logger: app.log })
     .on('event.created', onEventCreated)
     .on('event.updated', onEventUpdated)
     .on('event.cancelled', onEventCancelled)

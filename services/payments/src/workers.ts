@@ -35,7 +35,7 @@ export function startWorkers(
   },
 ) {
   const db = workersDatabase(deps)
-  const listeners = new EventListeners({ bus: deps.bus, db: db, logger: app.log })
+  const listeners = new EventListeners({ bus: deps.bus, db, logger: app.log })
     .on('order.created', onOrderCreated)
     .on('order.cancelled', onOrderCancelled)
     .on('order.completed', onOrderCompleted)

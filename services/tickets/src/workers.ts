@@ -25,7 +25,7 @@ export function startWorkers(
   deps: { db: Kysely<Database>; workersDb?: Kysely<Database>; bus: Bus },
 ) {
   const db = workersDatabase(deps)
-  const listeners = new EventListeners({ bus: deps.bus, db: db, logger: app.log })
+  const listeners = new EventListeners({ bus: deps.bus, db, logger: app.log })
     .on('user.created', onUserCreated)
     .on('user.updated', onUserUpdated)
     .on('order.created', onOrderCreated)
