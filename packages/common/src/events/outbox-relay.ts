@@ -165,11 +165,6 @@ export class OutboxRelay {
       )
       const published = rows.filter((_, index) => results[index]!.status === 'fulfilled')
       const failed = rows.filter((_, index) => results[index]!.status === 'rejected')
-      // The marks need not wait for the WAL to reach the disk: lost in a crash of PostgreSQL, the rows are
-      // published again, as after a crash between publish and mark, and JetStream and processed_events absorb
-      // the copies. At a steady pace each batch is an event or two, and this commit was one of the stack's most
-      // frequent.
-      await sql`set local synchronous_commit = off`.execute(trx)
 
       if (published.length > 0) {
         await this.#options.onPublished?.(
