@@ -133,8 +133,8 @@ export { portEnv, serviceNames, services, webParts, type ServiceName } from './s
 export {
   buildServiceApp,
   openServiceDependencies,
-  workersDatabase,
   startWorker,
+  workersDatabase,
   type ServiceConfig,
   type ServiceDependencies,
   type Worker,
