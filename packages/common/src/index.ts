@@ -124,6 +124,7 @@ export {
   rateLimitedError,
   rateLimiterDependency,
   rateLimitEnv,
+  type Budget,
   type RateLimit,
   type RateLimitVerdict,
 } from './rate-limit/rate-limiter.js'

@@ -18,40 +18,64 @@ export interface RateLimit {
   windowSeconds: number
 }
 
+/** A spent budget: what a 429 tells. */
 export interface RateLimitVerdict {
-  allowed: boolean
-  /** Hits in the current window, this one included (0 when Redis did not answer). */
+  /** Hits in the current window, this one included. */
   count: number
   /** Until the window ends: what `Retry-After` says. */
   retryAfterSeconds: number
 }
 
-/**
- * One atomic step, so parallel requests can never both see "one left": count the hit, start the window on the
- * first one (a key without an expiry, left by a refund racing the window's end, gets one too).
- */
-const HIT = `
-local count = redis.call('INCR', KEYS[1])
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl < 0 then
-  redis.call('PEXPIRE', KEYS[1], ARGV[1])
-  ttl = tonumber(ARGV[1])
-end
-return {count, ttl}`
+/** A budget and whose it is: the subject (an address, an account) that spends it. */
+export interface Budget {
+  limit: RateLimit
+  subject: string
+}
 
-/** Gives a hit back (a sign-in that succeeded is no failure); never leaves a counter at zero or below. */
-const REFUND = `
-local count = redis.call('DECR', KEYS[1])
-if count <= 0 then redis.call('DEL', KEYS[1]) end
-return count`
+/**
+ * One atomic step, so parallel requests can never both see "one left": counts a hit against each budget in
+ * turn (starting its window on the first hit; a key without an expiry, left by a refund racing the window's
+ * end, gets one too) and stops at the first one spent, so a refused request takes nothing from those after it.
+ * Answers the spent budget's position (1-based) with its count and time left, or 0 when none is.
+ */
+const SPEND = `
+for i, key in ipairs(KEYS) do
+  local windowMs = tonumber(ARGV[2 * i - 1])
+  local count = redis.call('INCR', key)
+  local ttl = redis.call('PTTL', key)
+  if ttl < 0 then
+    redis.call('PEXPIRE', key, windowMs)
+    ttl = windowMs
+  end
+  if count > tonumber(ARGV[2 * i]) then return {i, count, ttl} end
+end
+return {0, 0, 0}`
+
+/**
+ * Gives hits back (a sign-in that succeeded is no failure): the first ARGV[1] keys are forgotten altogether,
+ * the others each get one hit back; never leaves a counter at zero or below.
+ */
+const GIVE_BACK = `
+local forget = tonumber(ARGV[1])
+for i, key in ipairs(KEYS) do
+  if i <= forget then
+    redis.call('DEL', key)
+  elseif redis.call('DECR', key) <= 0 then
+    redis.call('DEL', key)
+  end
+end
+return 0`
 
 /** How long a command may take before the limiter gives up on Redis for this request. */
 const COMMAND_TIMEOUT_MS = 500
 const OUTAGE_LOG_EVERY_MS = 30_000
 
 type ScriptedRedis = Redis & {
-  rateLimitHit(key: string, windowMs: number): Promise<[number, number]>
-  rateLimitRefund(key: string): Promise<number>
+  rateLimitSpend(
+    keyCount: number,
+    ...keysThenArguments: (string | number)[]
+  ): Promise<[number, number, number]>
+  rateLimitGiveBack(keyCount: number, ...keysThenArguments: (string | number)[]): Promise<number>
 }
 
 /**
@@ -70,41 +94,50 @@ export class RateLimiter {
     this.#redis = options.redis as ScriptedRedis
     this.#prefix = options.prefix
     this.#logger = options.logger ?? silentLogger
-    this.#redis.defineCommand('rateLimitHit', { numberOfKeys: 1, lua: HIT })
-    this.#redis.defineCommand('rateLimitRefund', { numberOfKeys: 1, lua: REFUND })
+    // Without numberOfKeys, each call says how many of its arguments are keys: budgets come in any number.
+    this.#redis.defineCommand('rateLimitSpend', { lua: SPEND })
+    this.#redis.defineCommand('rateLimitGiveBack', { lua: GIVE_BACK })
   }
 
   key(limit: RateLimit, subject: string): string {
     return `${this.#prefix}:rate:${limit.name}:${subject}`
   }
 
-  async hit(limit: RateLimit, subject: string): Promise<RateLimitVerdict> {
+  /**
+   * Counts a hit against each budget in turn, in one round trip, and answers the first one spent (then those
+   * after it are left untouched), or nothing when every one still allows it.
+   */
+  async spend(
+    budgets: readonly Budget[],
+  ): Promise<{ budget: Budget; verdict: RateLimitVerdict } | undefined> {
     try {
-      const [count, ttlMs] = await this.#redis.rateLimitHit(
-        this.key(limit, subject),
-        limit.windowSeconds * 1000,
+      const windowsAndMaxima = budgets.flatMap(({ limit }) => [limit.windowSeconds * 1000, limit.max])
+      const [position, count, ttlMs] = await this.#redis.rateLimitSpend(
+        budgets.length,
+        ...budgets.map(({ limit, subject }) => this.key(limit, subject)),
+        ...windowsAndMaxima,
       )
-      return { allowed: count <= limit.max, count, retryAfterSeconds: Math.max(1, Math.ceil(ttlMs / 1000)) }
+      if (position === 0) return undefined
+      const verdict = { count, retryAfterSeconds: Math.max(1, Math.ceil(ttlMs / 1000)) }
+      return { budget: budgets[position - 1]!, verdict }
     } catch (error) {
       this.#outage(error)
-      return { allowed: true, count: 0, retryAfterSeconds: 0 }
+      return undefined
     }
   }
 
-  /** Takes back one hit of the subject's current window. */
-  async refund(limit: RateLimit, subject: string): Promise<void> {
-    await this.#redis.rateLimitRefund(this.key(limit, subject)).catch((error: unknown) => this.#outage(error))
-  }
-
-  /** Forgets the subject's window altogether. */
-  async reset(limit: RateLimit, subject: string): Promise<void> {
-    await this.#redis.del(this.key(limit, subject)).catch((error: unknown) => this.#outage(error))
+  /** In one round trip: forgets the `forget` budgets' windows and takes one hit back from each `refund` one. */
+  async giveBack({ forget = [], refund = [] }: { forget?: Budget[]; refund?: Budget[] }): Promise<void> {
+    const keys = [...forget, ...refund].map(({ limit, subject }) => this.key(limit, subject))
+    await this.#redis
+      .rateLimitGiveBack(keys.length, ...keys, forget.length)
+      .catch((error: unknown) => this.#outage(error))
   }
 
   /** Counts a hit and throws 429 with `Retry-After` once the budget is spent. */
   async enforce(limit: RateLimit, subject: string, message?: string): Promise<void> {
-    const verdict = await this.hit(limit, subject)
-    if (!verdict.allowed) throw rateLimitedError(verdict, message)
+    const spent = await this.spend([{ limit, subject }])
+    if (spent) throw rateLimitedError(spent.verdict, message)
   }
 
   #outage(error: unknown): void {

@@ -89,6 +89,14 @@ async function revokeAndAnnounce(
 
 const SIGNIN_THROTTLED = 'Too many failed sign-ins; try again later'
 
+/**
+ * Sign-ups and sign-ins share one budget per client address (the address the gateway or ingress saw: the
+ * services believe X-Forwarded-For from those alone), counted in Redis for every instance at once.
+ */
+export function entryLimit(ctx: AuthContext): RateLimit {
+  return { name: 'auth-entries', max: ctx.config.AUTH_RATE_LIMIT_PER_MINUTE, windowSeconds: 60 }
+}
+
 /** The sign-in failure budgets: per account from one address, and per address whatever the account. */
 function signinLimits(ctx: AuthContext): { accountFromAddress: RateLimit; address: RateLimit } {
   const windowSeconds = ctx.config.SIGNIN_FAILURE_WINDOW_SECONDS
@@ -108,8 +116,9 @@ const accountKey = (email: string, address: string) =>
 
 /**
  * Signs in with throttling that slows a guesser without locking the owner out. Each attempt takes one from
- * both budgets before the password is checked (one atomic step in Redis), so parallel guesses can never
- * exceed them; a success gives its attempt back and clears the account's count from that address. A stranger
+ * the address's entry budget, then from both failure budgets, before the password is checked (one atomic step
+ * in Redis, one round trip), so parallel guesses can never exceed them; a success gives its attempt back and
+ * clears the account's count from that address. A stranger
  * spending an account's budget spends it for their own address only: the owner elsewhere signs in as usual.
  * Unknown emails are counted the same way, so probing for accounts is throttled alike.
  */
@@ -120,20 +129,15 @@ export async function signIn(
 ): Promise<IssuedSession> {
   const { email, password } = checkSignin(credentials)
   const limits = signinLimits(ctx)
-  const account = accountKey(email, address)
-  const [forAccount, forAddress] = await Promise.all([
-    ctx.limits.hit(limits.accountFromAddress, account),
-    ctx.limits.hit(limits.address, address),
-  ])
-  const spent = [forAccount, forAddress].find((verdict) => !verdict.allowed)
-  if (spent) throw rateLimitedError(spent, SIGNIN_THROTTLED)
+  const entry = { limit: entryLimit(ctx), subject: address }
+  const forAccount = { limit: limits.accountFromAddress, subject: accountKey(email, address) }
+  const forAddress = { limit: limits.address, subject: address }
+  const spent = await ctx.limits.spend([entry, forAccount, forAddress])
+  if (spent) throw rateLimitedError(spent.verdict, spent.budget === entry ? undefined : SIGNIN_THROTTLED)
 
   const user = await findUserByEmail(ctx.db, email)
   if (!(await verifyPassword(user?.password_hash, password)) || !user) throw new InvalidCredentialsError()
-  await Promise.all([
-    ctx.limits.reset(limits.accountFromAddress, account),
-    ctx.limits.refund(limits.address, address),
-  ])
+  await ctx.limits.giveBack({ forget: [forAccount], refund: [forAddress] })
   if (user.banned_at) throw new UserBannedError()
   const session = await openSession(ctx.db, user.id)
   return issue(ctx, user, session)

@@ -12,7 +12,7 @@ import {
 import Type from 'typebox'
 import type { AuthContext } from '../context.js'
 import { clearSessionCookies, REFRESH_COOKIE, setSessionCookies } from '../sessions/cookies.js'
-import { refresh, signIn, signOut, signOutEverywhere } from '../sessions/session.service.js'
+import { entryLimit, refresh, signIn, signOut, signOutEverywhere } from '../sessions/session.service.js'
 import { banUser, getProfile, listUsersPage, signUp, unbanUser, updateProfile } from './user.service.js'
 import {
   BanBody,
@@ -42,10 +42,9 @@ const summary = (user: UserRow) => ({
 /** `/api/users`: sign-up, sign-in, sessions, and the admin's list, ban and unban. */
 export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: AuthContext }> = async (app, { ctx }) => {
   const secure = ctx.config.COOKIE_SECURE
-  // Sign-ups and sign-ins share one budget per client address (the address the gateway or ingress saw: the
-  // services believe X-Forwarded-For from those alone), counted in Redis for every instance at once.
-  const entries = { name: 'auth-entries', max: ctx.config.AUTH_RATE_LIMIT_PER_MINUTE, windowSeconds: 60 }
-  const entryLimit = async (request: FastifyRequest) => ctx.limits.enforce(entries, request.ip)
+  const entries = entryLimit(ctx)
+  // A sign-in spends its entry in the same round trip as its failure budgets (signIn).
+  const spendEntry = async (request: FastifyRequest) => ctx.limits.enforce(entries, request.ip)
 
   app.post(
     '/signup',
@@ -56,7 +55,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: AuthContext }> = async
         response: { 201: PublicUser },
         errors: ['EMAIL_IN_USE', 'RATE_LIMITED'],
       },
-      onRequest: entryLimit,
+      onRequest: spendEntry,
     },
     async (request, reply) => {
       const session = await signUp(ctx, request.body)
@@ -74,7 +73,6 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: AuthContext }> = async
         response: { 200: PublicUser },
         errors: ['INVALID_CREDENTIALS', 'USER_BANNED', 'RATE_LIMITED'],
       },
-      onRequest: entryLimit,
     },
     async (request, reply) => {
       const session = await signIn(ctx, request.body, request.ip)

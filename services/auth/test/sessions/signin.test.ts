@@ -115,6 +115,19 @@ describe('sign-in throttling', () => {
       statuses.push((await signInFrom('10.0.3.1', auth.email('probe'), 'guess')).statusCode)
     expect(statuses).toEqual([...Array<number>(8).fill(400), 429])
   })
+
+  it('a guess refused for its account takes nothing from its address’s budget', async () => {
+    const email = auth.email('locked')
+    for (let attempt = 0; attempt < 3; attempt++)
+      expect((await signInFrom('10.0.4.1', email, 'guess')).statusCode).toBe(400)
+    for (let attempt = 0; attempt < 10; attempt++)
+      expect((await signInFrom('10.0.4.1', email, 'guess')).statusCode).toBe(429)
+    // The address spent 3 of its 8 on the first account: 5 more guesses elsewhere are checked, the 6th is not.
+    const statuses: number[] = []
+    for (let attempt = 0; attempt < 6; attempt++)
+      statuses.push((await signInFrom('10.0.4.1', auth.email('other'), 'guess')).statusCode)
+    expect(statuses).toEqual([...Array<number>(5).fill(400), 429])
+  })
 })
 
 describe('sign-ins and sign-ups per client address', () => {
