@@ -25,7 +25,7 @@ export {
   type OutboxTable,
   type ProcessedEventTable,
 } from './event-tables.js'
-export { writeEvent, type WriteEventOptions } from './outbox.js'
+export { writeEvent, writeEvents, type OutgoingEvent, type WriteEventOptions } from './outbox.js'
 export { republishSince } from './republish.js'
 export { OutboxRelay, type OutboxRelayOptions, type PublishedEvent } from './outbox-relay.js'
 export {
@@ -35,5 +35,5 @@ export {
   type HandledEvent,
 } from './listener.js'
 export { ReplaySubscriber, type ReplaySubscriberOptions } from './replay-subscriber.js'
-export { replicaDecision, RetryLaterError, type ReplicaDecision } from './retry-later.js'
+export { replicaDecision, RetryLaterError, skipOrWait, type ReplicaDecision } from './retry-later.js'
 export { type EventLogger } from './logger.js'

@@ -72,9 +72,10 @@ const RETRY_LATER_BUDGET_FACTOR = 40
 
 /**
  * Events applied in one transaction at most (a batch), and batches of one service's listeners open at once.
- * An event never waits for a batch to fill: it starts one at once when fewer than MAX_OPEN_BATCHES are open,
- * so a quiet service applies each event alone, as before; under load the events that arrived meanwhile share
- * the next commit.
+ * An event never waits for a batch to fill: it starts one as soon as the events read in the same turn of the
+ * event loop have joined it (a relay's two events of one commit, say) when fewer than MAX_OPEN_BATCHES are
+ * open, so a quiet service applies each event alone, as before; under load the events that arrived meanwhile
+ * share the next commit.
  */
 const MAX_BATCH = 32
 const MAX_OPEN_BATCHES = 2
@@ -118,6 +119,7 @@ export class EventListeners<DB extends EventTables> {
   /** Events handed to #apply, waiting for a batch. */
   readonly #queued: QueuedEvent<DB>[] = []
   #openBatches = 0
+  #batchScheduled = false
   #stopped = false
   #purging: PeriodicJob | undefined
   #metrics: ServiceMetrics | undefined
@@ -378,7 +380,12 @@ export class EventListeners<DB extends EventTables> {
     }
     return new Promise<boolean>((done, failed) => {
       this.#queued.push({ event, handler, done, failed })
-      this.#startBatches()
+      if (this.#batchScheduled) return
+      this.#batchScheduled = true
+      setImmediate(() => {
+        this.#batchScheduled = false
+        this.#startBatches()
+      })
     })
   }
 

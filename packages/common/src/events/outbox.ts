@@ -21,14 +21,30 @@ export async function writeEvent<T extends EventType, DB extends EventTables>(
   data: EventData<T>,
   options: WriteEventOptions = {},
 ): Promise<string> {
-  assertEventData(type, data)
-  const id = options.id ?? randomUUID()
-  await (trx as unknown as Kysely<EventTables>)
-    .insertInto('outbox')
-    .values({ id, type, data: JSON.stringify(data), occurred_at: new Date() })
-    .execute()
+  const [id] = await writeEvents(trx, [{ type, data, id: options.id } as OutgoingEvent])
+  return id!
+}
+
+/** An event to write: its type, its data, and an id when it must be a deterministic one. */
+export type OutgoingEvent = { [T in EventType]: { type: T; data: EventData<T>; id?: string } }[EventType]
+
+/**
+ * Stores several events in the outbox in one statement, in this order, in the caller's transaction: as
+ * writeEvent does for one. Returns their ids.
+ */
+export async function writeEvents<DB extends EventTables>(
+  trx: Transaction<DB> | Kysely<DB>,
+  events: readonly OutgoingEvent[],
+): Promise<string[]> {
+  if (events.length === 0) return []
+  const occurredAt = new Date()
+  const rows = events.map(({ type, data, id }) => {
+    assertEventData(type, data)
+    return { id: id ?? randomUUID(), type, data: JSON.stringify(data), occurred_at: occurredAt }
+  })
+  await (trx as unknown as Kysely<EventTables>).insertInto('outbox').values(rows).execute()
   afterCommit(trx, wakeRelays)
-  return id
+  return rows.map((row) => row.id)
 }
 
 const relays = new Set<() => void>()

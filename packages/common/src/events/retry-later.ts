@@ -27,3 +27,18 @@ export function replicaDecision(current: number | undefined, incoming: number): 
   }
   return 'apply'
 }
+
+/**
+ * For a replica saved in one statement that changes a row only for the next version (an insert of version 0
+ * that does nothing on conflict, or an update `where version = incoming - 1`), when that statement changed
+ * none: the version was applied already (ignore it), or one before it is missing (RetryLaterError). So the
+ * common case, the next version, costs one statement rather than a locked read and a write.
+ *
+ *   if (!(await saveNextVersion(trx, row))) skipOrWait((await findRow(trx, row.id))?.version, row.version)
+ */
+export function skipOrWait(current: number | undefined, incoming: number): void {
+  // The next one after all: another transaction saved the one before it in between. Its turn comes again.
+  if (replicaDecision(current, incoming) === 'apply') {
+    throw new RetryLaterError(`version ${incoming} became the next one meanwhile`)
+  }
+}

@@ -30,6 +30,11 @@ export function canMove(from: OrderStatus, to: OrderStatus): boolean {
   return NEXT[from].includes(to)
 }
 
+/** The statuses an order may move to `to` from: for a move made in one conditional UPDATE. */
+export function statusesBefore(to: OrderStatus): OrderStatus[] {
+  return (Object.keys(NEXT) as OrderStatus[]).filter((from) => canMove(from, to))
+}
+
 /** Whether an order may be cancelled for this reason: an open one for any, a complete one for its event's. */
 export function canCancel(from: OrderStatus, reason: CancelReason): boolean {
   return canMove(from, 'cancelled') || (from === 'complete' && reason === 'event_cancelled')

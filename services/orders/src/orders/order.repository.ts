@@ -124,8 +124,18 @@ export async function listOrdersOf(db: Kysely<Database>, userId: string, page: P
  * Marks the order's hold confirmed by tickets. Not a new version: nothing another service keeps of the order
  * changes, and their replicas apply versions without gaps.
  */
-export async function markHoldConfirmed(db: Kysely<Database>, id: string): Promise<void> {
-  await db.updateTable('orders').set({ status: 'awaiting:payment' }).where('id', '=', id).execute()
+/** The order awaits its payment, if it is in one of the `from` statuses still (one statement, no read). */
+export async function markHoldConfirmed(
+  db: Kysely<Database>,
+  id: string,
+  from: readonly OrderStatus[],
+): Promise<void> {
+  await db
+    .updateTable('orders')
+    .set({ status: 'awaiting:payment' })
+    .where('id', '=', id)
+    .where('status', 'in', from)
+    .execute()
 }
 
 /** The order, locked, with how long its hold still runs by the database's clock (negative once over). */

@@ -42,7 +42,7 @@ import {
   setStatus,
 } from './order.repository.js'
 import { orderJson, type Order } from './order.schemas.js'
-import { canCancel, canMove, type CancelReason } from './order-status.js'
+import { canCancel, canMove, statusesBefore, type CancelReason } from './order-status.js'
 import type { OrderRow } from './order.table.js'
 
 /**
@@ -249,10 +249,9 @@ export async function expireOrder(trx: Kysely<Database>, orderId: string): Promi
 /** How early a timer may fire and still be retried rather than left to the sweeper. */
 const EARLY_TIMER_RETRY_MS = 5_000
 
-/** tickets holds the ticket for the order: from now on a payment completes it. */
+/** tickets holds the ticket for the order: from now on a payment completes it, unless the order is over. */
 export async function confirmReservation(trx: Kysely<Database>, orderId: string): Promise<void> {
-  const order = await findOrder(trx, orderId, true)
-  if (order && canMove(order.status, 'awaiting:payment')) await markHoldConfirmed(trx, order.id)
+  await markHoldConfirmed(trx, orderId, statusesBefore('awaiting:payment'))
 }
 
 /**

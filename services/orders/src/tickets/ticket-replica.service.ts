@@ -1,19 +1,18 @@
-import { replicaDecision, type EventData } from '@ticketing/common'
+import { skipOrWait, type EventData } from '@ticketing/common'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
-import { findTicket, saveTicket } from './ticket-replica.repository.js'
+import { findTicket, saveNextVersion } from './ticket-replica.repository.js'
 
 /**
- * Keeps the replica of a ticket, strictly in version order: an older or equal version is ignored, one that
- * skips a version waits (replicaDecision naks it until the missing one has arrived).
+ * Keeps the replica of a ticket, strictly in version order, in one statement for the next version: an older
+ * or equal version is ignored, one that skips a version waits (skipOrWait naks it until the missing one has
+ * arrived).
  */
 export async function applyTicketState(
   trx: Kysely<Database>,
   ticket: EventData<'ticket.created' | 'ticket.updated'>,
 ): Promise<void> {
-  const current = await findTicket(trx, ticket.id, true)
-  if (replicaDecision(current?.version, ticket.version) === 'ignore') return
-  await saveTicket(trx, {
+  const saved = await saveNextVersion(trx, {
     id: ticket.id,
     title: ticket.title,
     price: ticket.price,
@@ -26,6 +25,7 @@ export async function applyTicketState(
     event_id: ticket.eventId ?? null,
     version: ticket.version,
   })
+  if (!saved) return skipOrWait((await findTicket(trx, ticket.id))?.version, ticket.version)
   // On sale again after a sale: its buyer relisted it, and the order that bought it holds it no more.
   if (ticket.status === 'available') {
     await trx

@@ -2,14 +2,8 @@ import { sql, type Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
 import type { OrderReplicaRow, OrderStatus } from './order-replica.table.js'
 
-export async function findOrder(
-  db: Kysely<Database>,
-  id: string,
-  lock = false,
-): Promise<OrderReplicaRow | undefined> {
-  let query = db.selectFrom('order_replicas').selectAll().where('id', '=', id)
-  if (lock) query = query.forUpdate()
-  return query.executeTakeFirst()
+export async function findOrder(db: Kysely<Database>, id: string): Promise<OrderReplicaRow | undefined> {
+  return db.selectFrom('order_replicas').selectAll().where('id', '=', id).executeTakeFirst()
 }
 
 /** The order with whether its hold has ended, by the database's clock rather than this host's. */
@@ -25,19 +19,42 @@ export async function findOrderToPay(
     .executeTakeFirst()
 }
 
-export async function saveOrder(db: Kysely<Database>, order: OrderReplicaRow): Promise<void> {
-  const { id: _id, ...state } = order
-  await db
-    .insertInto('order_replicas')
-    .values(order)
-    .onConflict((conflict) => conflict.column('id').doUpdateSet(state))
-    .execute()
+/**
+ * Saves the order's state if it is the next version (0 for an order not seen yet), in one statement; false
+ * when it is not, and nothing changed.
+ */
+export async function saveNextVersion(db: Kysely<Database>, order: OrderReplicaRow): Promise<boolean> {
+  const { id, ...state } = order
+  const saved =
+    order.version === 0
+      ? await db
+          .insertInto('order_replicas')
+          .values(order)
+          .onConflict((conflict) => conflict.column('id').doNothing())
+          .returning('id')
+          .executeTakeFirst()
+      : await db
+          .updateTable('order_replicas')
+          .set(state)
+          .where('id', '=', id)
+          .where('version', '=', order.version - 1)
+          .returning('id')
+          .executeTakeFirst()
+  return saved !== undefined
 }
 
-export async function setOrderStatus(
+/** Moves the order to its next version's status, in one statement; false when it is not the next version. */
+export async function setNextStatus(
   db: Kysely<Database>,
   id: string,
   change: { status: OrderStatus; version: number },
-): Promise<void> {
-  await db.updateTable('order_replicas').set(change).where('id', '=', id).execute()
+): Promise<boolean> {
+  const saved = await db
+    .updateTable('order_replicas')
+    .set(change)
+    .where('id', '=', id)
+    .where('version', '=', change.version - 1)
+    .returning('id')
+    .executeTakeFirst()
+  return saved !== undefined
 }

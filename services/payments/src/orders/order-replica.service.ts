@@ -1,13 +1,13 @@
-import { replicaDecision, type EventData } from '@ticketing/common'
+import { skipOrWait, type EventData } from '@ticketing/common'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
-import { findOrder, saveOrder, setOrderStatus } from './order-replica.repository.js'
+import { findOrder, saveNextVersion, setNextStatus } from './order-replica.repository.js'
 import type { OrderStatus } from './order-replica.table.js'
 
 /**
  * The replica of orders that payments checks a payment against, kept strictly in version order: an older or
  * equal version is ignored, one that skips a version (a cancellation before its order.created) waits until
- * the missing one has arrived (replicaDecision naks it).
+ * the missing one has arrived (skipOrWait naks it). The next version costs one statement.
  */
 
 /** A new order starts the replica, with the all-in total the buyer reserved the ticket at. */
@@ -15,9 +15,7 @@ export async function applyOrderCreated(
   trx: Kysely<Database>,
   order: EventData<'order.created'>,
 ): Promise<void> {
-  const current = await findOrder(trx, order.id, true)
-  if (replicaDecision(current?.version, order.version) === 'ignore') return
-  await saveOrder(trx, {
+  const saved = await saveNextVersion(trx, {
     id: order.id,
     user_id: order.userId,
     total: order.total ?? order.ticket.price,
@@ -30,6 +28,7 @@ export async function applyOrderCreated(
     seller_id: order.ticket.sellerId ?? null,
     seller_net: order.ticket.sellerNet ?? null,
   })
+  if (!saved) skipOrWait((await findOrder(trx, order.id))?.version, order.version)
 }
 
 /** The order was cancelled or completed: the replica moves on to that status and version. */
@@ -37,7 +36,6 @@ export async function applyOrderStatus(
   trx: Kysely<Database>,
   change: { id: string; version: number; status: OrderStatus },
 ): Promise<void> {
-  const current = await findOrder(trx, change.id, true)
-  if (replicaDecision(current?.version, change.version) === 'ignore') return
-  await setOrderStatus(trx, change.id, { status: change.status, version: change.version })
+  const saved = await setNextStatus(trx, change.id, { status: change.status, version: change.version })
+  if (!saved) skipOrWait((await findOrder(trx, change.id))?.version, change.version)
 }
