@@ -243,7 +243,9 @@ export async function reserveTicketForOrder(
 > {
   const ticket = await findTicket(trx, order.ticket.id, true)
   if (!ticket) return 'unknown_ticket'
-  // Its cancellation overtook it: the order is already over, the ticket stays as it is.
+  // Its cancellation overtook it: the order is already over, the ticket stays as it is. A statement of its own,
+  // after the lock: folded into the locked read, it would see the data as of before a cancellation that
+  // committed while that read waited for the lock.
   if (await isCancelledOrder(trx, order.id)) return 'order_over'
   if (ticket.order_id === order.id) return 'already_reserved' // applied already, under another event id
   if (ticket.sold_at !== null) {
