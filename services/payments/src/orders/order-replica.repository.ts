@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
-import type { OrderReplicaRow, OrderStatus } from './order-replica.table.js'
+import type { OrderReplicaRow } from './order-replica.table.js'
 
 export async function findOrder(db: Kysely<Database>, id: string): Promise<OrderReplicaRow | undefined> {
   return db.selectFrom('order_replicas').selectAll().where('id', '=', id).executeTakeFirst()
@@ -24,30 +24,20 @@ export async function findOrderToPay(
  * when it is not, and nothing changed.
  */
 export async function saveNextVersion(db: Kysely<Database>, order: OrderReplicaRow): Promise<boolean> {
-  const { id, ...state } = order
-  const saved =
-    order.version === 0
-      ? await db
-          .insertInto('order_replicas')
-          .values(order)
-          .onConflict((conflict) => conflict.column('id').doNothing())
-          .returning('id')
-          .executeTakeFirst()
-      : await db
-          .updateTable('order_replicas')
-          .set(state)
-          .where('id', '=', id)
-          .where('version', '=', order.version - 1)
-          .returning('id')
-          .executeTakeFirst()
+  if (order.version > 0) return updateNextVersion(db, order)
+  const saved = await db
+    .insertInto('order_replicas')
+    .values(order)
+    .onConflict((conflict) => conflict.column('id').doNothing())
+    .returning('id')
+    .executeTakeFirst()
   return saved !== undefined
 }
 
-/** Moves the order to its next version's status, in one statement; false when it is not the next version. */
-export async function setNextStatus(
+/** Applies a change that is the order's next version (its status, say), in one statement; false when not. */
+export async function updateNextVersion(
   db: Kysely<Database>,
-  id: string,
-  change: { status: OrderStatus; version: number },
+  { id, ...change }: Partial<OrderReplicaRow> & { id: string; version: number },
 ): Promise<boolean> {
   const saved = await db
     .updateTable('order_replicas')

@@ -1,7 +1,7 @@
 import { skipOrWait, type EventData } from '@ticketing/common'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
-import { findOrder, saveNextVersion, setNextStatus } from './order-replica.repository.js'
+import { findOrder, saveNextVersion, updateNextVersion } from './order-replica.repository.js'
 import type { OrderStatus } from './order-replica.table.js'
 
 /**
@@ -36,6 +36,10 @@ export async function applyOrderStatus(
   trx: Kysely<Database>,
   change: { id: string; version: number; status: OrderStatus },
 ): Promise<void> {
-  const saved = await setNextStatus(trx, change.id, { status: change.status, version: change.version })
+  const saved = await updateNextVersion(trx, {
+    id: change.id,
+    status: change.status,
+    version: change.version,
+  })
   if (!saved) skipOrWait((await findOrder(trx, change.id))?.version, change.version)
 }
