@@ -5,7 +5,7 @@ import { once } from 'node:events'
 import os from 'node:os'
 import path from 'node:path'
 import { connectBus, removeTopology, services, type ServiceName } from '@ticketing/common'
-import { freePort, isPortOpen, repositoryRoot, SERVICES } from '@ticketing/stack'
+import { defaultMetricsPort, freePort, isPortOpen, repositoryRoot, SERVICES } from '@ticketing/stack'
 import { infrastructure, randomId } from '@ticketing/testing'
 import pg from 'pg'
 import { Redis } from 'ioredis'
@@ -25,6 +25,8 @@ export interface RunningStack {
   memory(): Promise<ProcessMemory[]>
   /** CPU time so far by part: the stack's processes, the servers, this load generator. */
   cpu: () => Promise<CpuSnapshot>
+  /** Statements each service has sent to its database so far (its pools' `db_statements_total`). */
+  statements: () => Promise<Map<ServiceName, number>>
   stop(): Promise<void>
 }
 
@@ -115,8 +117,30 @@ export async function npmStart(env: Record<string, string>): Promise<RunningStac
     logFile,
     memory: () => treeMemory(child.pid!),
     cpu: () => cpuSnapshot(child.pid!),
+    statements: statementsSent,
     stop,
   }
+}
+
+/**
+ * Statements sent so far by each service with a database, from its /metrics: unlike CPU time, a count that
+ * does not drift with the machine's speed.
+ */
+async function statementsSent(): Promise<Map<ServiceName, number>> {
+  const sent = new Map<ServiceName, number>()
+  for (const service of SERVICES) {
+    const text = await fetch(`http://127.0.0.1:${defaultMetricsPort(service)}/metrics`).then((response) =>
+      response.text(),
+    )
+    const samples = text.split('\n').filter((line) => line.startsWith('db_statements_total{'))
+    if (samples.length > 0) {
+      sent.set(
+        service,
+        samples.reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0),
+      )
+    }
+  }
+  return sent
 }
 
 /** Every process in the tree under `root`, root included, with its memory from /proc. */

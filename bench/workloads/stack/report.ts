@@ -54,6 +54,12 @@ export interface StackFigures {
   memory: { processes: number; rssMb: number; pssMb: number; byProcess: ProcessMemory[] }
   /** Where the CPU of one request goes, in microseconds by part (the stack's processes, servers, load generator). */
   cpuMicrosPerRequest?: Partial<Record<CpuColumn, Record<string, number>>>
+  /**
+   * Statements sent to the services' databases per reservation, by service (begin and commit included): a
+   * burst with the events it left queued (settled), and paced at half the burst's rate, where each event is
+   * nearly a batch of its own.
+   */
+  statementsPerReservation?: { settled: Record<string, number>; paced: Record<string, number> }
   listingsPerSecond: number
   doubleSold: number
 }
@@ -221,6 +227,12 @@ export async function printIssueTable(figures: StackFigures): Promise<void> {
             `p99 ${ms(stages.published.p99)}; then waited for orders' batch p50 ${ms(stages.waitedForBatch.p50)}, ` +
             `p99 ${ms(stages.waitedForBatch.p99)}`
         : `orderable ${phase}: no stages in this record`
+    }),
+    ...(['settled', 'paced'] as const).map((phase) => {
+      const byService = figures.statementsPerReservation?.[phase]
+      if (!byService) return `statements a reservation (${phase}): not in this record`
+      const parts = Object.entries(byService).map(([service, count]) => `${service} ${count.toFixed(1)}`)
+      return `statements a reservation, ${phase === 'settled' ? 'in the burst with its queued events' : 'paced'}: ${sumOf(byService).toFixed(1)} (${parts.join(', ')})`
     }),
     `memory by process: ${figures.memory.byProcess
       .map((process) => `${process.command.split(' ').slice(0, 3).join(' ')} ${n(process.rssMb)} MB`)

@@ -162,6 +162,8 @@ export const stackWorkload: Workload = {
 
       log(`reserving ${TICKETS.toLocaleString('en-US')} tickets`)
       let reserved = 0
+      // Statements are read outside the CPU snapshots: reading a service's /metrics costs it CPU too.
+      const burstStatementsBefore = await stack.statements()
       const burstCpuBefore = await stack.cpu()
       const reservations = await load(stack.url, {
         connections: RESERVATIONS_IN_FLIGHT,
@@ -190,9 +192,11 @@ export const stackWorkload: Workload = {
       const settleMs = performance.now() - settleStarted
       // What the burst cost in all: its requests, and the events it left queued, applied while it settled.
       const settledCpu = cpuPerRequest(burstCpuBefore, await stack.cpu(), TICKETS)
+      const settledStatements = perReservation(burstStatementsBefore, await stack.statements(), TICKETS)
 
       log('ticket created → orderable, at half the reservation maximum')
       let spareReserved = 0
+      const pacedStatementsBefore = await stack.statements()
       const pacedCpuBefore = await stack.cpu()
       const pacedStarted = performance.now()
       const background = pacedLoad(stack.url, {
@@ -221,6 +225,7 @@ export const stackWorkload: Workload = {
         { pollEveryMs: 5 },
       )
       const pacedCpuAfter = await stack.cpu()
+      const pacedStatementsAfter = await stack.statements()
       const pacedBusy = busyShare(pacedCpuBefore, pacedCpuAfter, performance.now() - pacedStarted)
       const pacedReservations = spareReserved
       // The probes count only if the load ran the whole time they did.
@@ -275,6 +280,10 @@ export const stackWorkload: Workload = {
           pacedReservations: cpuPerRequest(pacedCpuBefore, pacedCpuAfter, Math.max(1, pacedReservations)),
           race: race.cpu,
         },
+        statementsPerReservation: {
+          settled: settledStatements,
+          paced: perReservation(pacedStatementsBefore, pacedStatementsAfter, Math.max(1, pacedReservations)),
+        },
         listingsPerSecond: listed.perSecond,
         doubleSold: Number(doubleSold.rows[0]!.n),
       }
@@ -328,6 +337,17 @@ async function listTickets(url: string, cookie: string, count: number) {
   }
   await Promise.all(Array.from({ length: 32 }, worker))
   return { ids, perSecond: count / ((performance.now() - started) / 1000) }
+}
+
+/** Statements per reservation, by service, between two readings of `stack.statements()`. */
+function perReservation(
+  before: Map<string, number>,
+  after: Map<string, number>,
+  reservations: number,
+): Record<string, number> {
+  return Object.fromEntries(
+    [...after].map(([service, sent]) => [service, (sent - (before.get(service) ?? 0)) / reservations]),
+  )
 }
 
 /** How busy the machine's cores were between two snapshots `ms` apart: the stack, its servers and this process. */

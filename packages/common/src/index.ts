@@ -59,7 +59,7 @@ export {
 } from './http/openapi.js'
 
 // Database kit
-export { createDb, type DbOptions } from './db/create-db.js'
+export { createDb, statementsSent, type DbOptions } from './db/create-db.js'
 export { migrateCommand, migrateToLatest, MigrationFailedError } from './db/migrate.js'
 export { afterCommit, inTransaction, pgErrorCode, type TransactionOptions } from './db/transaction.js'
 

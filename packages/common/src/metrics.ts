@@ -244,6 +244,23 @@ export class ServiceMetrics {
     )
   }
 
+  /**
+   * Statements this process's pools have sent (by pool: requests, workers), read at each scrape: per request or
+   * per event, the measure of what it costs the database that varies least with the machine's speed.
+   */
+  watchStatements(pools: Record<string, () => number>): void {
+    new Counter({
+      name: 'db_statements_total',
+      help: "Statements sent to the service's database, by pool (requests, workers), begin and commit included",
+      labelNames: ['pool'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset()
+        for (const [pool, sent] of Object.entries(pools)) this.inc({ pool }, sent())
+      },
+    })
+  }
+
   /** The size of this instance's revocation list (banned users, revoked sessions, signed out everywhere). */
   watchRevocations(size: () => number): void {
     this.#revocationProbes.push(size)

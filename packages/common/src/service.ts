@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import { loadJwtKeys, type JwtKeys } from './auth/keys.js'
 import { authentication } from './auth/authentication.js'
 import { allowedOrigins } from './config/load-config.js'
-import { createDb } from './db/create-db.js'
+import { createDb, statementsSent } from './db/create-db.js'
 import { databaseDependency } from './db/database.dependency.js'
 import { migrateToLatest } from './db/migrate.js'
 import { busDependency, connectBus, type Bus } from './events/bus.js'
@@ -115,6 +115,10 @@ export async function buildServiceApp<DB>(
   await app.register(busDependency(deps.bus))
   await app.register(authentication, { keys: deps.keys, bus: deps.bus, logger: app.log })
   app.metrics.watchRevocations(() => app.revocations.size)
+  app.metrics.watchStatements({
+    requests: () => statementsSent(deps.db as Kysely<unknown>),
+    ...(deps.workersDb && { workers: () => statementsSent(deps.workersDb as Kysely<unknown>) }),
+  })
   return app
 }
 

@@ -22,6 +22,7 @@ export {
 } from './seed.js'
 export {
   BUILT_ENV,
+  defaultMetricsPort,
   DEFAULT_PORTS,
   repositoryRoot,
   SERVICES,

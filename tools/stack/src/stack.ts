@@ -28,14 +28,17 @@ export const DEFAULT_PORTS = {
  * in the order of the services for the first instance, so `curl localhost:9463/metrics` is orders', and 10 more
  * for each next one (orders-2: 9473); a free port when the stack runs elsewhere (tests).
  */
+/** Where an instance of a service serves /metrics when it runs on its default port, as under `npm start`. */
+export function defaultMetricsPort(service: ServiceName, instance = 0): number {
+  return 9461 + SERVICES.indexOf(service) + 10 * instance
+}
+
 async function metricsPort(
   service: ServiceName,
   instance: number,
   ports: Record<Part, number>,
 ): Promise<number> {
-  return ports[service] === DEFAULT_PORTS[service]
-    ? 9461 + SERVICES.indexOf(service) + 10 * instance
-    : freePort()
+  return ports[service] === DEFAULT_PORTS[service] ? defaultMetricsPort(service, instance) : freePort()
 }
 
 export const repositoryRoot = fileURLToPath(new URL('../../..', import.meta.url))

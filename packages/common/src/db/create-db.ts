@@ -67,7 +67,7 @@ class StatementNames {
  * migration made stale is prepared anew and run again, unless a transaction was under way: that transaction
  * failed with it, and inTransaction runs the whole of it again.
  */
-function prepareStatements(client: pg.PoolClient, names: StatementNames): void {
+function prepareStatements(client: pg.PoolClient, names: StatementNames, run: StatementCount): void {
   const query = client.query.bind(client) as (...args: unknown[]) => unknown
   const prepared = (text: string, values: unknown[], name: string, again: boolean): Promise<unknown> =>
     (query({ name, text, values }) as Promise<unknown>).catch((error: unknown) => {
@@ -77,12 +77,25 @@ function prepareStatements(client: pg.PoolClient, names: StatementNames): void {
       return prepared(text, values, renewed, false)
     })
   client.query = ((...args: unknown[]) => {
+    run.statements++
     const [text, values] = args
     if (args.length !== 2 || typeof text !== 'string' || !Array.isArray(values) || values.length === 0)
       return query(...args)
     const name = names.of(text, values.length)
     return name === undefined ? query(text, values) : prepared(text, values, name, true)
   }) as typeof client.query
+}
+
+/** Statements a pool has sent, begin and commit included: what a request or an event costs the database. */
+interface StatementCount {
+  statements: number
+}
+
+const statementCounts = new WeakMap<object, StatementCount>()
+
+/** How many statements the pool behind `db` has sent since it opened (`db_statements_total` on /metrics). */
+export function statementsSent(db: Kysely<unknown>): number {
+  return statementCounts.get(db)?.statements ?? 0
 }
 
 export function createPool(url: string, options: DbOptions = {}): pg.Pool {
@@ -100,13 +113,18 @@ export function createPool(url: string, options: DbOptions = {}): pg.Pool {
   // checked out (between two queries of a transaction) would otherwise be an uncaught exception that ends the
   // process. The query in flight fails with the error all the same, and the pool discards the client.
   const names = new StatementNames()
+  const run: StatementCount = { statements: 0 }
+  statementCounts.set(pool, run)
   pool.on('connect', (client) => {
     client.on('error', lost)
-    prepareStatements(client, names)
+    prepareStatements(client, names, run)
   })
   return pool
 }
 
 export function createDb<DB>(url: string, options: DbOptions = {}): Kysely<DB> {
-  return new Kysely<DB>({ dialect: new PostgresDialect({ pool: createPool(url, options) }) })
+  const pool = createPool(url, options)
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+  statementCounts.set(db, statementCounts.get(pool)!)
+  return db
 }

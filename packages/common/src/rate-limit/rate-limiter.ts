@@ -105,7 +105,8 @@ export class RateLimiter {
 
   /**
    * Counts a hit against each budget in turn, in one round trip, and answers the first one spent (then those
-   * after it are left untouched), or nothing when every one still allows it.
+   * after it are left untouched), or nothing when every one still allows it. One script on several keys: the
+   * limits need one Redis primary, not a Redis Cluster (as BullMQ's queues do).
    */
   async spend(
     budgets: readonly Budget[],

@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto'
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import {
   buildService,
+  createDb,
   EventListeners,
   inTransaction,
   newEvent,
   OutboxRelay,
   serveMetrics,
   startWorker,
+  statementsSent,
   writeEvent,
   type Bus,
   type MetricsServer,
@@ -116,6 +119,33 @@ describe('the metrics of a service', () => {
     // Each app its own registry: tickets handled nothing, orders published nothing.
     expect(await scrape(ticketsMetrics)).not.toContain('consumer="orders-tickets"')
     expect(sample(await scrape(ordersMetrics), 'outbox_events_published_total')).toBe(0)
+  })
+
+  it('counts the statements each pool sends, begin and commit included', async () => {
+    const requests = createDb(harness.url, { max: 2 })
+    const workers = createDb(harness.url, { max: 2 })
+    try {
+      const service = buildService({ name: 'payments', logger: false })
+      service.metrics.watchStatements({
+        requests: () => statementsSent(requests),
+        workers: () => statementsSent(workers),
+      })
+      const metrics = await serveMetrics(service.metrics, { port: 0, host: '127.0.0.1' })
+      try {
+        await inTransaction(requests, async (trx) => {
+          await sql`select 1`.execute(trx)
+          await sql`select 2`.execute(trx)
+        })
+        await sql`select 3`.execute(workers)
+        const text = await scrape(metrics)
+        expect(sample(text, 'db_statements_total', '{pool="requests"}')).toBe(4) // begin, two selects, commit
+        expect(sample(text, 'db_statements_total', '{pool="workers"}')).toBe(1)
+      } finally {
+        await Promise.all([metrics.close(), service.close()])
+      }
+    } finally {
+      await Promise.all([requests.destroy(), workers.destroy()])
+    }
   })
 
   it('reads the consumers from JetStream and the outbox backlog from the database at each scrape', async () => {

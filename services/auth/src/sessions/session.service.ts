@@ -118,9 +118,9 @@ const accountKey = (email: string, address: string) =>
  * Signs in with throttling that slows a guesser without locking the owner out. Each attempt takes one from
  * the address's entry budget, then from both failure budgets, before the password is checked (one atomic step
  * in Redis, one round trip), so parallel guesses can never exceed them; a success gives its attempt back and
- * clears the account's count from that address. A stranger
- * spending an account's budget spends it for their own address only: the owner elsewhere signs in as usual.
- * Unknown emails are counted the same way, so probing for accounts is throttled alike.
+ * clears the account's count from that address. A stranger spending an account's budget spends it for their
+ * own address only: the owner elsewhere signs in as usual. Unknown emails are counted the same way, so
+ * probing for accounts is throttled alike.
  */
 export async function signIn(
   ctx: AuthContext,

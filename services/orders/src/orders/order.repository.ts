@@ -121,10 +121,10 @@ export async function listOrdersOf(db: Kysely<Database>, userId: string, page: P
 }
 
 /**
- * Marks the order's hold confirmed by tickets. Not a new version: nothing another service keeps of the order
- * changes, and their replicas apply versions without gaps.
+ * Marks the order's hold confirmed by tickets, if it is in one of the `from` statuses still (one statement, no
+ * read). Not a new version: nothing another service keeps of the order changes, and their replicas apply
+ * versions without gaps.
  */
-/** The order awaits its payment, if it is in one of the `from` statuses still (one statement, no read). */
 export async function markHoldConfirmed(
   db: Kysely<Database>,
   id: string,
