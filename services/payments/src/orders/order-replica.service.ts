@@ -36,10 +36,6 @@ export async function applyOrderStatus(
   trx: Kysely<Database>,
   change: { id: string; version: number; status: OrderStatus },
 ): Promise<void> {
-  const saved = await updateNextVersion(trx, {
-    id: change.id,
-    status: change.status,
-    version: change.version,
-  })
-  if (!saved) skipOrWait((await findOrder(trx, change.id))?.version, change.version)
+  if (!(await updateNextVersion(trx, change)))
+    skipOrWait((await findOrder(trx, change.id))?.version, change.version)
 }
